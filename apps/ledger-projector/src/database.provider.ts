@@ -1,0 +1,2 @@
+/** Injection token of the projector's Kysely instance. */
+export const DATABASE = Symbol('Database');

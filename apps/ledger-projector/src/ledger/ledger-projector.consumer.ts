@@ -1,0 +1,52 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type Kysely } from 'kysely';
+import { type Database } from '@loyalty/db';
+import { LedgerBatchConsumer, type LedgerTopology } from '@loyalty/kafka';
+import { type Kafka } from 'kafkajs';
+import { DATABASE } from '../database.provider';
+import { applyLedgerBatch } from './apply-ledger-batch';
+
+export const PROJECTOR_KAFKA = Symbol('ProjectorKafka');
+export const PROJECTOR_TOPOLOGY = Symbol('ProjectorTopology');
+export const PROJECTOR_GROUP = Symbol('ProjectorGroup');
+
+/** Runs the ledger consumer for the life of the service; each batch goes to applyLedgerBatch. */
+@Injectable()
+export class LedgerProjectorConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(LedgerProjectorConsumer.name);
+  private readonly consumer: LedgerBatchConsumer;
+  private running = false;
+
+  constructor(
+    @Inject(PROJECTOR_KAFKA) kafka: Kafka,
+    @Inject(PROJECTOR_TOPOLOGY) topology: LedgerTopology,
+    @Inject(PROJECTOR_GROUP) private readonly groupId: string,
+    @Inject(DATABASE) db: Kysely<Database>,
+  ) {
+    this.consumer = new LedgerBatchConsumer(
+      kafka,
+      topology.codec,
+      { groupId, topic: topology.topic, deadLetterTopic: topology.deadLetterTopic },
+      async (batch) => {
+        const { applied } = await applyLedgerBatch(db, groupId, batch);
+        this.logger.debug(`partition ${batch.partition}: applied ${applied} of ${batch.events.length} events, next offset ${batch.nextOffset}`);
+      },
+      { info: (o, m) => this.logger.log(`${m} ${JSON.stringify(o)}`), warn: (o, m) => this.logger.warn(`${m} ${JSON.stringify(o)}`) },
+    );
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumer.start();
+    this.running = true;
+    this.logger.log(`consuming the ledger as group ${this.groupId}`);
+  }
+
+  isRunning(): boolean {
+    return this.running;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.running = false;
+    await this.consumer.stop();
+  }
+}

@@ -1,0 +1,86 @@
+# The four services as background processes of the local stack, with pidfiles and log files.
+# Sourced by infra/bin/{start,up,down} after common.sh.
+
+SERVICES=(ingestion ledger-projector rules connector)
+SECRETS_DIR="$STACK_DIR/secrets"
+DEV_API_KEY_FILE="$SECRETS_DIR/dev-api-key"
+API_KEYS_FILE="$SECRETS_DIR/api-keys.json"
+DEV_TENANT="${DEV_TENANT:-demo}"
+
+service_port() {
+  case "$1" in
+    ingestion) echo "$INGESTION_PORT" ;;
+    ledger-projector) echo "$LEDGER_QUERY_PORT" ;;
+    rules) echo "$RULES_PORT" ;;
+    connector) echo "$CONNECTOR_PORT" ;;
+  esac
+}
+
+# A development API key for the demo tenant: random, kept in the stack folder (0600); only its
+# SHA-256 goes into the key file the services read.
+ensure_dev_api_key() {
+  [[ -f "$API_KEYS_FILE" ]] && return 0
+  mkdir -p "$SECRETS_DIR"
+  chmod 700 "$SECRETS_DIR"
+  umask 077
+  head -c 32 /dev/urandom | base64 | tr -d '/+=' | cut -c1-40 | sed 's/^/llk_/' >"$DEV_API_KEY_FILE"
+  local hash; hash="$(tr -d '\n' <"$DEV_API_KEY_FILE" | sha256sum | cut -d' ' -f1)"
+  printf '{ "keys": [ { "tenantId": "%s", "keySha256": "%s", "label": "local development" } ] }\n' "$DEV_TENANT" "$hash" >"$API_KEYS_FILE"
+  umask 022
+}
+
+service_pidfile() { echo "$STACK_DIR/run/$1.pid"; }
+
+service_start() {
+  local name="$1" port; port="$(service_port "$name")"
+  local pidfile; pidfile="$(service_pidfile "$name")"
+  if pid_alive "$pidfile"; then log "$name already running (pid $(cat "$pidfile"))"; return 0; fi
+  port_open "$port" && die "port $port ($name) is taken by another process"
+  log "starting $name on 127.0.0.1:$port"
+  (
+    set -a
+    source "$STACK_ENV_FILE"
+    set +a
+    export API_KEYS_FILE INGESTION_PORT LEDGER_QUERY_PORT RULES_PORT CONNECTOR_PORT
+    exec setsid nohup "$ROOT/infra/bin/node-run" "$ROOT/apps/$name/src/main.ts" >"$STACK_DIR/logs/$name.log" 2>&1 </dev/null
+  ) &
+  echo $! >"$pidfile"
+}
+
+service_healthy() { curl -fsS -m 2 "http://127.0.0.1:$(service_port "$1")/health" >/dev/null; }
+
+services_start() {
+  ensure_dev_api_key
+  for s in "${SERVICES[@]}"; do service_start "$s"; done
+  for s in "${SERVICES[@]}"; do
+    wait_until "$s" 120 service_healthy "$s" || { tail -30 "$STACK_DIR/logs/$s.log" >&2; die "$s is not healthy"; }
+  done
+}
+
+services_stop() {
+  local s
+  for s in "${SERVICES[@]}"; do stop_pidfile "$s" "$(service_pidfile "$s")"; done
+}
+
+print_endpoints() {
+  cat >&2 <<TXT
+
+  Loyalty ledger is up.
+    ingestion        http://127.0.0.1:$INGESTION_PORT     (OpenAPI: /docs)
+    ledger query API http://127.0.0.1:$LEDGER_QUERY_PORT     (OpenAPI: /docs)
+    rules            http://127.0.0.1:$RULES_PORT/health
+    connector        http://127.0.0.1:$CONNECTOR_PORT/health
+    kafka            127.0.0.1:$KAFKA_PORT
+    schema registry  http://127.0.0.1:$SCHEMA_REGISTRY_PORT/apis/ccompat/v7
+    postgres         127.0.0.1:$PGPORT (user $PGUSER, password in $PG_PASSWORD_FILE)
+    logs             $STACK_DIR/logs/
+    dev API key      tenant '$DEV_TENANT', key in $DEV_API_KEY_FILE
+
+  Try:
+    KEY=\$(cat $DEV_API_KEY_FILE)
+    curl -s -X POST http://127.0.0.1:$INGESTION_PORT/v1/purchases -H "X-Api-Key: \$KEY" -H 'content-type: application/json' \\
+      -d '{"tenantId":"$DEV_TENANT","transactionId":"tx-1","memberId":"m-1","occurredAt":"2026-11-22T10:00:00Z","currency":"EUR","lines":[{"lineId":"1","category":"ski-equipment","amountMinor":19999}]}'
+    curl -s http://127.0.0.1:$LEDGER_QUERY_PORT/v1/members/m-1/balance -H "X-Api-Key: \$KEY"
+
+TXT
+}

@@ -1,0 +1,37 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { type DatabaseConfig } from '@loyalty/config';
+import { type Database } from './schema/database';
+
+const INT8_OID = 20;
+
+/** Points and offsets are bigint columns; read them as numbers, refusing any beyond 2^53. */
+function parseInt8(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`bigint ${value} exceeds the safe integer range`);
+  return n;
+}
+
+/**
+ * A Kysely instance over a pg pool. Close it with `db.destroy()`.
+ *
+ * @example
+ * const db = createDatabase(parseEnv(databaseEnvSchema, process.env));
+ */
+export function createDatabase(config: DatabaseConfig, applicationName = 'loyalty-ledger'): Kysely<Database> {
+  const pool = new pg.Pool({
+    host: config.host,
+    port: config.port,
+    database: config.database,
+    user: config.user,
+    password: config.password,
+    max: config.poolSize,
+    application_name: applicationName,
+    connectionTimeoutMillis: 5_000,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    },
+  });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}

@@ -1,0 +1,3 @@
+export * from './schema/database';
+export * from './create-database';
+export * from './migrate';

@@ -1,0 +1,68 @@
+import { type Generated, type Insertable, type Selectable, type Updateable } from 'kysely';
+
+/** Where each consumer stands in each partition; written in the same transaction as its rows. */
+export interface ConsumerOffsetsTable {
+  consumer: string;
+  topic: string;
+  partition: number;
+  next_offset: number;
+  updated_at: Generated<Date>;
+}
+
+/** Every movement of points, with its cause; `(tenant_id, event_id)` also guards against duplicates. */
+export interface LedgerEntriesTable {
+  tenant_id: string;
+  event_id: string;
+  member_id: string;
+  event_type: string;
+  currency: string;
+  points: number;
+  bucket_id: string | null;
+  transaction_id: string | null;
+  occurred_at: string;
+  recorded_at: string;
+  program_version: string | null;
+  log_partition: number;
+  log_offset: number;
+}
+
+/** A member's points in one currency, by state. */
+export interface MemberBalancesTable {
+  tenant_id: string;
+  member_id: string;
+  currency: string;
+  active: number;
+  pending: number;
+  updated_at: string;
+}
+
+/** One credit and what is left of it. */
+export interface PointBucketsTable {
+  tenant_id: string;
+  bucket_id: string;
+  member_id: string;
+  currency: string;
+  amount: number;
+  remaining: number;
+  pending: boolean;
+  earned_at: string;
+  active_from: string;
+  expires_at: string | null;
+  source_transaction_id: string | null;
+}
+
+export interface Database {
+  consumer_offsets: ConsumerOffsetsTable;
+  ledger_entries: LedgerEntriesTable;
+  member_balances: MemberBalancesTable;
+  point_buckets: PointBucketsTable;
+}
+
+export type ConsumerOffset = Selectable<ConsumerOffsetsTable>;
+export type NewLedgerEntry = Insertable<LedgerEntriesTable>;
+export type LedgerEntry = Selectable<LedgerEntriesTable>;
+export type MemberBalance = Selectable<MemberBalancesTable>;
+export type NewMemberBalance = Insertable<MemberBalancesTable>;
+export type MemberBalanceUpdate = Updateable<MemberBalancesTable>;
+export type NewPointBucket = Insertable<PointBucketsTable>;
+export type PointBucket = Selectable<PointBucketsTable>;

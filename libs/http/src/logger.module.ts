@@ -1,0 +1,22 @@
+import { LoggerModule } from 'nestjs-pino';
+
+/** Header and body paths that may carry secrets; pino replaces them before anything is written. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers["x-signature"]',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+];
+
+/** Structured JSON logs (pino) for a service, with secrets redacted. */
+export function serviceLoggerModule(service: string) {
+  return LoggerModule.forRoot({
+    pinoHttp: {
+      name: service,
+      level: process.env['LOG_LEVEL'] ?? 'info',
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+    },
+  });
+}

@@ -1,0 +1,119 @@
+import { type Consumer, type EachBatchPayload, type Kafka, Partitioners, type Producer } from 'kafkajs';
+import { type LedgerEvent } from '@loyalty/domain';
+import { type LedgerEventCodec } from '../codec/ledger-event.codec';
+
+export interface ConsumedEvent {
+  readonly offset: string;
+  readonly event: LedgerEvent;
+}
+
+/** The decoded events of one fetched batch of one partition. */
+export interface LedgerBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly events: readonly ConsumedEvent[];
+  /** The offset to resume from once this batch is applied: last offset + 1, dead letters included. */
+  readonly nextOffset: string;
+}
+
+/**
+ * Applies a batch atomically, together with `nextOffset`, or throws (the batch is then redelivered).
+ * It must skip events at offsets it already applied: delivery is at least once.
+ */
+export type LedgerBatchHandler = (batch: LedgerBatch) => Promise<void>;
+
+export interface ConsumerLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface LedgerBatchConsumerOptions {
+  readonly groupId: string;
+  readonly topic: string;
+  readonly deadLetterTopic: string;
+}
+
+/**
+ * Consumes the ledger in batches. Undecodable messages go to the dead-letter topic with the reason
+ * and the original bytes, so one bad message never stops the pipeline. Offsets are the handler's to
+ * store (in its own transaction); the Kafka commit afterwards only shortens redelivery on restart.
+ */
+export class LedgerBatchConsumer {
+  private readonly consumer: Consumer;
+  private readonly deadLetters: Producer;
+
+  constructor(
+    kafka: Kafka,
+    private readonly codec: LedgerEventCodec,
+    private readonly options: LedgerBatchConsumerOptions,
+    private readonly handle: LedgerBatchHandler,
+    private readonly logger: ConsumerLogger,
+  ) {
+    this.consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false, maxBytesPerPartition: 4 * 1024 * 1024 });
+    this.deadLetters = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.deadLetters.connect();
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+    await this.deadLetters.disconnect();
+  }
+
+  private async onBatch({ batch, heartbeat, resolveOffset }: EachBatchPayload): Promise<void> {
+    if (batch.messages.length === 0) return;
+    const events: ConsumedEvent[] = [];
+    const poison: { offset: string; key: Buffer | null; value: Buffer | null; reason: string }[] = [];
+    for (const message of batch.messages) {
+      const decoded = await this.codec.decode(message.value);
+      if (decoded.ok) events.push({ offset: message.offset, event: decoded.event });
+      else poison.push({ offset: message.offset, key: message.key, value: message.value, reason: decoded.reason });
+    }
+    if (poison.length > 0) await this.sendToDeadLetters(batch.topic, batch.partition, poison);
+
+    const nextOffset = (BigInt(batch.lastOffset()) + 1n).toString();
+    await this.handle({ topic: batch.topic, partition: batch.partition, events, nextOffset });
+    resolveOffset(batch.lastOffset());
+    await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: nextOffset }]);
+    await heartbeat();
+  }
+
+  private async sendToDeadLetters(
+    topic: string,
+    partition: number,
+    messages: readonly { offset: string; key: Buffer | null; value: Buffer | null; reason: string }[],
+  ): Promise<void> {
+    for (const m of messages) {
+      this.logger.warn({ topic, partition, offset: m.offset, reason: m.reason }, 'dead-lettering an undecodable message');
+    }
+    await this.deadLetters.send({
+      topic: this.options.deadLetterTopic,
+      acks: -1,
+      messages: messages.map((m) => ({
+        key: m.key,
+        value: m.value,
+        headers: {
+          'dlq-reason': m.reason,
+          'dlq-source-topic': topic,
+          'dlq-source-partition': String(partition),
+          'dlq-source-offset': m.offset,
+          'dlq-consumer-group': this.options.groupId,
+        },
+      })),
+    });
+  }
+}

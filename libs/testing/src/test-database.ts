@@ -1,0 +1,44 @@
+import { type DatabaseConfig } from '@loyalty/config';
+import { createDatabase, migrateToLatest } from '@loyalty/db';
+import pg from 'pg';
+import { testStack } from './test-stack';
+import { uniqueTestId } from './unique-id';
+
+const TEST_DATABASE = /^test_[a-z0-9]+$/;
+
+async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const { database } = testStack();
+  const client = new pg.Client({ host: database.host, port: database.port, user: database.user, password: database.password, database: database.adminDatabase });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A fresh, empty database for one spec (names always start with `test_`). */
+export async function createTestDatabase(): Promise<DatabaseConfig> {
+  const name = `test_${uniqueTestId('d')}`;
+  await admin((c) => c.query(`create database "${name}"`));
+  const { database } = testStack();
+  return { host: database.host, port: database.port, database: name, user: database.user, password: database.password, poolSize: 5 };
+}
+
+/** A fresh database with the schema migrated. */
+export async function createMigratedTestDatabase(): Promise<DatabaseConfig> {
+  const config = await createTestDatabase();
+  const db = createDatabase(config, 'test-migrate');
+  try {
+    await migrateToLatest(db);
+  } finally {
+    await db.destroy();
+  }
+  return config;
+}
+
+/** Drops a spec's database; refuses any database that is not a test database. */
+export async function dropTestDatabase(config: DatabaseConfig): Promise<void> {
+  if (!TEST_DATABASE.test(config.database)) throw new Error(`refusing to drop non-test database ${config.database}`);
+  await admin((c) => c.query(`drop database if exists "${config.database}" with (force)`));
+}
