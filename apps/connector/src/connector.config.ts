@@ -1,4 +1,4 @@
-import { httpEnvSchema, kafkaEnvSchema, parseEnv, type Env, type HttpConfig, type KafkaConfig } from '@loyalty/config';
+import { httpEnvSchema, kafkaEnvSchema, parseEnvAll, type Env, type HttpConfig, type KafkaConfig } from '@loyalty/config';
 
 export interface ConnectorSettings {
   readonly kafka: KafkaConfig;
@@ -6,5 +6,5 @@ export interface ConnectorSettings {
 }
 
 export function connectorSettings(env: Env): ConnectorSettings {
-  return { kafka: parseEnv(kafkaEnvSchema, env), http: parseEnv(httpEnvSchema('CONNECTOR_PORT', 3004), env) };
+  return parseEnvAll({ kafka: kafkaEnvSchema, http: httpEnvSchema('CONNECTOR_PORT', 3004) }, env);
 }

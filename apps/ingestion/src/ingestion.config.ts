@@ -1,4 +1,4 @@
-import { authEnvSchema, httpEnvSchema, kafkaEnvSchema, parseEnv, type AuthConfig, type Env, type HttpConfig, type KafkaConfig } from '@loyalty/config';
+import { authEnvSchema, httpEnvSchema, kafkaEnvSchema, parseEnvAll, type AuthConfig, type Env, type HttpConfig, type KafkaConfig } from '@loyalty/config';
 import { DEFAULT_PROGRAM, type ProgramConfig } from '@loyalty/domain';
 import { z } from 'zod';
 
@@ -16,11 +16,9 @@ const ingestionEnvSchema = z.object({
 
 /** Parses ingestion's whole environment once; throws ConfigError naming each bad variable. */
 export function ingestionSettings(env: Env): IngestionSettings {
-  return {
-    kafka: parseEnv(kafkaEnvSchema, env),
-    auth: parseEnv(authEnvSchema, env),
-    http: parseEnv(httpEnvSchema('INGESTION_PORT', 3001), env),
-    program: DEFAULT_PROGRAM,
-    publishTimeoutMs: parseEnv(ingestionEnvSchema, env).PUBLISH_TIMEOUT_MS,
-  };
+  const parsed = parseEnvAll(
+    { kafka: kafkaEnvSchema, auth: authEnvSchema, http: httpEnvSchema('INGESTION_PORT', 3001), ingestion: ingestionEnvSchema },
+    env,
+  );
+  return { ...parsed, program: DEFAULT_PROGRAM, publishTimeoutMs: parsed.ingestion.PUBLISH_TIMEOUT_MS };
 }

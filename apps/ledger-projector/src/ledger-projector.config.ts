@@ -3,7 +3,7 @@ import {
   databaseEnvSchema,
   httpEnvSchema,
   kafkaEnvSchema,
-  parseEnv,
+  parseEnvAll,
   type AuthConfig,
   type DatabaseConfig,
   type Env,
@@ -26,11 +26,9 @@ const projectorEnvSchema = z.object({
 });
 
 export function ledgerProjectorSettings(env: Env): LedgerProjectorSettings {
-  return {
-    kafka: parseEnv(kafkaEnvSchema, env),
-    database: parseEnv(databaseEnvSchema, env),
-    auth: parseEnv(authEnvSchema, env),
-    http: parseEnv(httpEnvSchema('LEDGER_QUERY_PORT', 3002), env),
-    groupId: parseEnv(projectorEnvSchema, env).LEDGER_PROJECTOR_GROUP,
-  };
+  const parsed = parseEnvAll(
+    { kafka: kafkaEnvSchema, database: databaseEnvSchema, auth: authEnvSchema, http: httpEnvSchema('LEDGER_QUERY_PORT', 3002), projector: projectorEnvSchema },
+    env,
+  );
+  return { ...parsed, groupId: parsed.projector.LEDGER_PROJECTOR_GROUP };
 }

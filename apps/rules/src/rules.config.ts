@@ -1,4 +1,4 @@
-import { httpEnvSchema, kafkaEnvSchema, parseEnv, type Env, type HttpConfig, type KafkaConfig } from '@loyalty/config';
+import { httpEnvSchema, kafkaEnvSchema, parseEnvAll, type Env, type HttpConfig, type KafkaConfig } from '@loyalty/config';
 
 export interface RulesSettings {
   readonly kafka: KafkaConfig;
@@ -6,5 +6,5 @@ export interface RulesSettings {
 }
 
 export function rulesSettings(env: Env): RulesSettings {
-  return { kafka: parseEnv(kafkaEnvSchema, env), http: parseEnv(httpEnvSchema('RULES_PORT', 3003), env) };
+  return parseEnvAll({ kafka: kafkaEnvSchema, http: httpEnvSchema('RULES_PORT', 3003) }, env);
 }

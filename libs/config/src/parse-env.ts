@@ -33,3 +33,25 @@ export function loadConfigOrExit<T>(service: string, load: () => T): T {
     process.exit(78); // EX_CONFIG
   }
 }
+
+/**
+ * Parses several concerns at once and reports the problems of all of them together, so one start
+ * attempt names every bad variable.
+ *
+ * @example
+ * const { kafka, auth } = parseEnvAll({ kafka: kafkaEnvSchema, auth: authEnvSchema }, process.env);
+ */
+export function parseEnvAll<T extends Record<string, z.ZodType>>(schemas: T, env: Env): { [K in keyof T]: z.infer<T[K]> } {
+  const problems: string[] = [];
+  const parsed: Partial<Record<keyof T, unknown>> = {};
+  for (const key of Object.keys(schemas) as (keyof T)[]) {
+    try {
+      parsed[key] = parseEnv(schemas[key] as z.ZodType, env);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return parsed as { [K in keyof T]: z.infer<T[K]> };
+}

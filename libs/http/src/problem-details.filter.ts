@@ -49,6 +49,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (error instanceof HttpException) {
       const status = error.getStatus();
+      const body = error.getResponse();
+      // Terminus reports each dependency's state; keep it as the problem's `checks` member.
+      if (typeof body === 'object' && body !== null && 'details' in body) {
+        const code = 'HEALTH.DEGRADED';
+        return { problem: { type: problemType(code), title: 'Not healthy', status, code, checks: (body as { details: unknown }).details }, headers: {} };
+      }
       const code = `HTTP.${status}`;
       return { problem: { type: problemType(code), title: error.message, status, code }, headers: {} };
     }

@@ -15,6 +15,8 @@ export interface ProblemDetails {
   readonly detail?: string;
   readonly instance?: string;
   readonly errors?: readonly FieldError[];
+  /** Health problems: the state of each dependency. */
+  readonly checks?: unknown;
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';

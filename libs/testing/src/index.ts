@@ -4,3 +4,6 @@ export * from './test-database';
 export * from './test-kafka';
 export * from './test-api-keys';
 export * from './eventually';
+export * from './service-process';
+export * from './service-env';
+export * from './fixtures/ledger-event.fixtures';

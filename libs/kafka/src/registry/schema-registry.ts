@@ -87,9 +87,11 @@ export class ConfluentSchemaRegistry implements SchemaRegistryPort {
     try {
       return await operation();
     } catch (cause) {
-      // An HTTP status below 500 is the registry's considered answer; anything else may pass.
+      // An HTTP status below 500, or the client's own verdict (e.g. "schema not found"), is the
+      // registry's considered answer; anything else (network, 5xx) may pass.
       const status = (cause as { status?: number }).status;
-      if (typeof status === 'number' && status < 500) {
+      const verdict = cause instanceof Error && cause.name.startsWith('ConfluentSchemaRegistry');
+      if (verdict || (typeof status === 'number' && status < 500)) {
         throw new InfrastructureError('SCHEMA_REGISTRY.REJECTED', `schema registry rejected: ${what} (${status})`, false, { cause });
       }
       throw new InfrastructureError('SCHEMA_REGISTRY.UNAVAILABLE', `schema registry unavailable: ${what}`, true, { cause });

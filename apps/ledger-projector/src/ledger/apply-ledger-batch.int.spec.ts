@@ -1,0 +1,113 @@
+import { type Kysely } from 'kysely';
+import { type DatabaseConfig } from '@loyalty/config';
+import { createDatabase, type Database } from '@loyalty/db';
+import { type LedgerBatch } from '@loyalty/kafka';
+import { createMigratedTestDatabase, dropTestDatabase, pointsEarnedFixture } from '@loyalty/testing';
+import { applyLedgerBatch } from './apply-ledger-batch';
+
+const CONSUMER = 'ledger-projector.test';
+const TOPIC = 'loyalty.ledger.events.v1';
+
+function batch(partition: number, firstOffset: number, events: LedgerBatch['events'][number]['event'][]): LedgerBatch {
+  return {
+    topic: TOPIC,
+    partition,
+    events: events.map((event, i) => ({ offset: String(firstOffset + i), event })),
+    nextOffset: String(firstOffset + events.length),
+  };
+}
+
+async function snapshot(db: Kysely<Database>) {
+  return {
+    balances: await db.selectFrom('member_balances').select(['tenant_id', 'member_id', 'currency', 'active', 'pending']).orderBy('tenant_id').orderBy('member_id').orderBy('currency').execute(),
+    buckets: await db.selectFrom('point_buckets').selectAll().orderBy('bucket_id').execute(),
+    entries: await db.selectFrom('ledger_entries').select(['event_id', 'points', 'log_offset']).orderBy('event_id').execute(),
+    offsets: await db.selectFrom('consumer_offsets').select(['consumer', 'topic', 'partition', 'next_offset']).orderBy('partition').execute(),
+  };
+}
+
+describe('applyLedgerBatch on the real Postgres', () => {
+  let config: DatabaseConfig;
+  let db: Kysely<Database>;
+
+  beforeEach(async () => {
+    config = await createMigratedTestDatabase();
+    db = createDatabase(config, 'test');
+  });
+
+  afterEach(async () => {
+    await db.destroy();
+    await dropTestDatabase(config);
+  });
+
+  const e1 = pointsEarnedFixture({ points: 100, metadata: { eventId: 'e1', memberId: 'm-1' } });
+  const e2 = pointsEarnedFixture({ points: 40, pending: false, metadata: { eventId: 'e2', memberId: 'm-1' } });
+  const e3 = pointsEarnedFixture({ points: 7, metadata: { eventId: 'e3', memberId: 'm-2' } });
+
+  it('given a batch, then balances, buckets, history and the next offset are written together', async () => {
+    await applyLedgerBatch(db, CONSUMER, batch(1, 10, [e1, e2, e3]));
+
+    const state = await snapshot(db);
+    expect(state.balances).toEqual([
+      { tenant_id: 'acme', member_id: 'm-1', currency: 'permanent', active: 40, pending: 100 },
+      { tenant_id: 'acme', member_id: 'm-2', currency: 'permanent', active: 0, pending: 7 },
+    ]);
+    expect(state.buckets.map((b) => [b.bucket_id, b.amount, b.remaining])).toEqual([
+      ['bkt-e1', 100, 100],
+      ['bkt-e2', 40, 40],
+      ['bkt-e3', 7, 7],
+    ]);
+    expect(state.entries).toEqual([
+      { event_id: 'e1', points: 100, log_offset: 10 },
+      { event_id: 'e2', points: 40, log_offset: 11 },
+      { event_id: 'e3', points: 7, log_offset: 12 },
+    ]);
+    expect(state.offsets).toEqual([{ consumer: CONSUMER, topic: TOPIC, partition: 1, next_offset: 13 }]);
+  });
+
+  it('replay: the same batch twice gives the same rows and the same offset', async () => {
+    await applyLedgerBatch(db, CONSUMER, batch(0, 0, [e1, e2, e3]));
+    const once = await snapshot(db);
+    const second = await applyLedgerBatch(db, CONSUMER, batch(0, 0, [e1, e2, e3]));
+    expect(second.applied).toBe(0);
+    expect(await snapshot(db)).toEqual(once);
+  });
+
+  it('an overlapping redelivery applies only the events past the stored offset', async () => {
+    await applyLedgerBatch(db, CONSUMER, batch(0, 0, [e1, e2]));
+    const result = await applyLedgerBatch(db, CONSUMER, batch(0, 1, [e2, e3]));
+    expect(result.applied).toBe(1);
+    const state = await snapshot(db);
+    expect(state.balances.find((b) => b.member_id === 'm-2')).toMatchObject({ pending: 7 });
+    expect(state.offsets[0]?.next_offset).toBe(3);
+  });
+
+  it('the same event at a new offset (a resent purchase) counts once', async () => {
+    await applyLedgerBatch(db, CONSUMER, batch(0, 0, [e1]));
+    await applyLedgerBatch(db, CONSUMER, batch(0, 1, [e1, e1]));
+    const state = await snapshot(db);
+    expect(state.balances).toEqual([{ tenant_id: 'acme', member_id: 'm-1', currency: 'permanent', active: 0, pending: 100 }]);
+    expect(state.offsets[0]?.next_offset).toBe(3);
+  });
+
+  it('keeps tenants apart: the same member id in two tenants has two balances', async () => {
+    const other = pointsEarnedFixture({ points: 5, metadata: { eventId: 'e1', tenantId: 'globex', memberId: 'm-1' } });
+    await applyLedgerBatch(db, CONSUMER, batch(0, 0, [e1, other]));
+    const state = await snapshot(db);
+    expect(state.balances.map((b) => [b.tenant_id, b.member_id, b.pending])).toEqual([
+      ['acme', 'm-1', 100],
+      ['globex', 'm-1', 5],
+    ]);
+  });
+
+  it('two instances applying the same batch concurrently (a rebalance) apply it once', async () => {
+    const db2 = createDatabase(config, 'test-2');
+    try {
+      const results = await Promise.all([applyLedgerBatch(db, CONSUMER, batch(0, 0, [e1, e2, e3])), applyLedgerBatch(db2, CONSUMER, batch(0, 0, [e1, e2, e3]))]);
+      expect(results.map((r) => r.applied).sort()).toEqual([0, 3]);
+      expect((await snapshot(db)).balances.find((b) => b.member_id === 'm-1')).toMatchObject({ active: 40, pending: 100 });
+    } finally {
+      await db2.destroy();
+    }
+  });
+});
