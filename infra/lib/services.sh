@@ -18,16 +18,7 @@ service_port() {
 
 # A development API key for the demo tenant: random, kept in the stack folder (0600); only its
 # SHA-256 goes into the key file the services read.
-ensure_dev_api_key() {
-  [[ -f "$API_KEYS_FILE" ]] && return 0
-  mkdir -p "$SECRETS_DIR"
-  chmod 700 "$SECRETS_DIR"
-  umask 077
-  head -c 32 /dev/urandom | base64 | tr -d '/+=' | cut -c1-40 | sed 's/^/llk_/' >"$DEV_API_KEY_FILE"
-  local hash; hash="$(tr -d '\n' <"$DEV_API_KEY_FILE" | sha256sum | cut -d' ' -f1)"
-  printf '{ "keys": [ { "tenantId": "%s", "keySha256": "%s", "label": "local development" } ] }\n' "$DEV_TENANT" "$hash" >"$API_KEYS_FILE"
-  umask 022
-}
+ensure_dev_api_key() { "$ROOT/infra/bin/dev-api-key" "$SECRETS_DIR" "$DEV_TENANT"; }
 
 service_pidfile() { echo "$STACK_DIR/run/$1.pid"; }
 

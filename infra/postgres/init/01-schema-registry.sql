@@ -1,0 +1,2 @@
+-- The schema registry (Apicurio) keeps its schemas in their own database.
+create database schema_registry;
