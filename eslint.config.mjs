@@ -18,7 +18,7 @@ const layers = (extraForSpecs) => [
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:config', 'type:infra', ...extraForSpecs] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:config', 'type:infra', 'type:testing'] },
   { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:domain', 'type:config', 'type:infra'] },
-  // End-to-end specs drive the services as processes, over HTTP and Kafka; they import no app.
+  // tests/: contract and end-to-end specs on the real stack; they drive services as processes and import no app.
   { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:domain', 'type:config', 'type:infra', 'type:testing'] },
 ];
 
@@ -54,6 +54,7 @@ export default [
     // Test helpers (type:testing) are importable from specs only.
     files: specFiles,
     rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
       '@nx/enforce-module-boundaries': [
         'error',
         { enforceBuildableLibDependency: false, allow: [], depConstraints: layers(['type:testing']) },

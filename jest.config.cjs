@@ -35,7 +35,7 @@ module.exports = {
     {
       ...shared,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{apps,libs,tools,e2e}/**/*.{int,e2e}.spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,tools,tests}/**/*.{int,e2e}.spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/jest-global-setup.ts',
       setupFilesAfterEnv: ['<rootDir>/libs/testing/src/jest-integration-setup.ts'],
     },

@@ -25,11 +25,12 @@ interface Line {
 }
 
 const run = randomUUID().slice(0, 8);
-const members = [`alice-${run}`, `bob-${run}`];
+const [alice, bob] = [`alice-${run}`, `bob-${run}`];
+const members = [alice, bob];
 const purchases: { memberId: string; lines: Line[] }[] = [
-  { memberId: members[0]!, lines: [{ lineId: '1', category: 'ski-equipment', amountMinor: 49_900 }, { lineId: '2', category: 'apparel', amountMinor: 8_990 }] },
-  { memberId: members[0]!, lines: [{ lineId: '1', category: 'gift-cards', amountMinor: 5_000 }, { lineId: '2', category: 'books', amountMinor: 2_450 }] },
-  { memberId: members[1]!, lines: [{ lineId: '1', category: 'apparel', amountMinor: 12_000 }] },
+  { memberId: alice, lines: [{ lineId: '1', category: 'ski-equipment', amountMinor: 49_900 }, { lineId: '2', category: 'apparel', amountMinor: 8_990 }] },
+  { memberId: alice, lines: [{ lineId: '1', category: 'gift-cards', amountMinor: 5_000 }, { lineId: '2', category: 'books', amountMinor: 2_450 }] },
+  { memberId: bob, lines: [{ lineId: '1', category: 'apparel', amountMinor: 12_000 }] },
 ];
 
 async function main(): Promise<void> {

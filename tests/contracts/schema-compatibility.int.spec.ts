@@ -1,9 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { type AvroSchemaJson, ConfluentSchemaRegistry, LEDGER_TOPIC, assembleValueSchema, findTopic, loadTopicCatalog, schemasDir } from '@loyalty/kafka';
 import { testStack, uniqueTestId } from '@loyalty/testing';
-import { ConfluentSchemaRegistry } from '../registry/schema-registry';
-import { type AvroSchemaJson, assembleValueSchema } from '../schemas/avro-schema';
-import { LEDGER_TOPIC, findTopic, loadTopicCatalog, schemasDir } from '../topics/topic-catalog';
 
 /** The ledger's released versions, oldest first, as recorded in schemas/registered/. */
 function releasedLedgerVersions(subject: string): AvroSchemaJson[] {

@@ -1,8 +1,7 @@
-import { LEDGER_EVENT_TYPES } from '@loyalty/domain';
-import { everyEventTypeFixtures, provisionTestKafka } from '@loyalty/testing';
 import { type KafkaConfig } from '@loyalty/config';
-import { ledgerTopology } from '../ledger-wiring';
-import { frame } from '../registry/wire-format';
+import { LEDGER_EVENT_TYPES } from '@loyalty/domain';
+import { frame, ledgerTopology } from '@loyalty/kafka';
+import { everyEventTypeFixtures, provisionTestKafka } from '@loyalty/testing';
 
 describe('LedgerEventCodec against the real schema registry', () => {
   let config: KafkaConfig;
