@@ -1,6 +1,6 @@
 import { KafkaContainer } from '@testcontainers/kafka';
 import { PostgreSqlContainer } from '@testcontainers/postgresql';
-import { GenericContainer, Network, Wait } from 'testcontainers';
+import { GenericContainer, Wait } from 'testcontainers';
 import { type TestStack } from './test-stack';
 
 /**
@@ -9,9 +9,8 @@ import { type TestStack } from './test-stack';
  * removes them when the test run ends.
  */
 export async function startContainers(): Promise<TestStack> {
-  const network = await new Network().start();
   const [kafka, postgres, registry] = await Promise.all([
-    new KafkaContainer('confluentinc/cp-kafka:7.9.0').withKraft().withNetwork(network).withNetworkAliases('kafka').start(),
+    new KafkaContainer('confluentinc/cp-kafka:7.9.0').withKraft().start(),
     new PostgreSqlContainer('postgres:15').withUsername('loyalty').withPassword('loyalty-test').withDatabase('loyalty').start(),
     new GenericContainer('apicurio/apicurio-registry:3.0.9')
       .withExposedPorts(8080)
