@@ -20,7 +20,7 @@ APICURIO_VERSION="3.0.9"
 PG_MAJOR="15"
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/$PG_MAJOR/bin}"
 
-log() { printf '\033[36m[stack]\033[0m %s\n' "$*" >&2; }
+log() { printf '\033[36m[stack]\033[0m %s\n' "$*" >&2 || true; }
 die() { printf '\033[31m[stack] error:\033[0m %s\n' "$*" >&2; exit 1; }
 
 # wait_until DESCRIPTION TIMEOUT_SECONDS COMMAND...: polls COMMAND until it succeeds.
