@@ -1,15 +1,13 @@
 import { type CanActivate, type ExecutionContext, HttpStatus, Inject, Injectable, createParamDecorator } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { type Request } from 'express';
+import { type FastifyRequest } from 'fastify';
 import { type AuthConfig } from '@loyalty/config';
 import { ProblemException } from './problem-details';
 
 export const AUTH_CONFIG = Symbol('AuthConfig');
 
 /** The request's authenticated tenant, set by ApiKeyGuard. */
-export interface AuthenticatedRequest extends Request {
-  tenantId?: string;
-}
+export type AuthenticatedRequest = FastifyRequest & { tenantId?: string };
 
 const unauthorized = () =>
   new ProblemException(
@@ -31,8 +29,8 @@ export class ApiKeyGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const key = request.header('x-api-key');
-    if (key === undefined || key.length === 0 || key.length > 512) throw unauthorized();
+    const key = request.headers['x-api-key'];
+    if (typeof key !== 'string' || key.length === 0 || key.length > 512) throw unauthorized();
     const hash = createHash('sha256').update(key).digest();
     const match = this.keys.find((k) => timingSafeEqual(k.hash, hash));
     if (match === undefined) throw unauthorized();

@@ -1,5 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { type Request, type Response } from 'express';
+import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { PROBLEM_CONTENT_TYPE, type ProblemDetails, ProblemException, problemType } from './problem-details';
 
 /** Infrastructure errors say whether a retry can help (see @loyalty/kafka InfrastructureError). */
@@ -13,6 +13,15 @@ const isRetriable = (error: unknown): error is RetriableError =>
 
 export const RETRY_AFTER_SECONDS = 5;
 
+/** Stable codes for what the HTTP layer rejects before a handler runs (Fastify's body parsing). */
+function httpCode(status: number, message: string): string {
+  if (status === 413) return 'REQUEST.TOO_LARGE';
+  if (status === 415) return 'REQUEST.UNSUPPORTED_MEDIA_TYPE';
+  if (status === 400 && /JSON/i.test(message)) return 'REQUEST.MALFORMED_JSON';
+  if (status === 404) return 'HTTP.NOT_FOUND';
+  return `HTTP.${status}`;
+}
+
 /** Every error leaves as RFC 9457 problem+json; this is the one place that maps errors to HTTP. */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -20,14 +29,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<Request>();
-    const response = http.getResponse<Response>();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
     const { problem, headers } = this.toProblem(error);
-    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
-    response
+    void reply
       .status(problem.status)
+      .headers(headers)
       .type(PROBLEM_CONTENT_TYPE)
-      .send(JSON.stringify({ ...problem, instance: request.originalUrl }));
+      .send(JSON.stringify({ ...problem, instance: request.url }));
   }
 
   private toProblem(error: unknown): { problem: ProblemDetails; headers: Readonly<Record<string, string>> } {
@@ -55,7 +64,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         const code = 'HEALTH.DEGRADED';
         return { problem: { type: problemType(code), title: 'Not healthy', status, code, checks: (body as { details: unknown }).details }, headers: {} };
       }
-      const code = `HTTP.${status}`;
+      const code = httpCode(status, error.message);
       return { problem: { type: problemType(code), title: error.message, status, code }, headers: {} };
     }
     this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
