@@ -2,7 +2,7 @@
 // topics, registers the schemas with their compatibility levels, and migrates the database.
 // Idempotent: running it again changes nothing.
 import { databaseEnvSchema, kafkaEnvSchema, parseEnv } from '@loyalty/config';
-import { createDatabase, migrateToLatest } from '@loyalty/db';
+import { ALL_MIGRATION_SETS, createDatabase, migrateToLatest } from '@loyalty/db';
 import { ConfluentSchemaRegistry, createKafkaClient, ensureTopics, loadTopicCatalog, registerSchemas, schemasDir } from '@loyalty/kafka';
 
 async function provision(): Promise<void> {
@@ -18,8 +18,10 @@ async function provision(): Promise<void> {
 
   const db = createDatabase(parseEnv(databaseEnvSchema, process.env), 'provision');
   try {
-    const applied = await migrateToLatest(db);
-    log(applied.length > 0 ? `migrations applied: ${applied.join(', ')}` : 'database schema up to date');
+    for (const set of ALL_MIGRATION_SETS) {
+      const applied = await migrateToLatest(db, set);
+      log(applied.length > 0 ? `${set.name} migrations applied: ${applied.join(', ')}` : `${set.name} schema up to date`);
+    }
   } finally {
     await db.destroy();
   }

@@ -1,24 +1,60 @@
-import { authEnvSchema, httpEnvSchema, kafkaEnvSchema, parseEnvAll, type AuthConfig, type Env, type HttpConfig, type KafkaConfig } from '@loyalty/config';
-import { DEFAULT_PROGRAM, type ProgramConfig } from '@loyalty/domain';
+import { join } from 'node:path';
+import {
+  adminEnvSchema,
+  authEnvSchema,
+  databaseEnvSchema,
+  httpEnvSchema,
+  kafkaEnvSchema,
+  parseEnvAll,
+  webhookEnvSchema,
+  type AdminAuthConfig,
+  type AuthConfig,
+  type DatabaseConfig,
+  type Env,
+  type HttpConfig,
+  type KafkaConfig,
+  type WebhookConfig,
+} from '@loyalty/config';
 import { z } from 'zod';
+import { type PipelineOptions, PIPELINE_MODES } from './pipeline/command-pipeline';
 
 export interface IngestionSettings {
   readonly kafka: KafkaConfig;
+  readonly database: DatabaseConfig;
   readonly auth: AuthConfig;
+  readonly webhook: WebhookConfig;
+  readonly admin: AdminAuthConfig;
   readonly http: HttpConfig;
-  readonly program: ProgramConfig;
   readonly publishTimeoutMs: number;
+  readonly pipeline: PipelineOptions;
+  readonly programsDir: string;
 }
 
 const ingestionEnvSchema = z.object({
   PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  /** `naive` (one command, one transaction, one awaited send) exists for the benchmark's comparison. */
+  INGESTION_PUBLISH_MODE: z.enum(['batched', 'naive']).default('batched'),
+  PROGRAMS_DIR: z.string().min(1).default(join(__dirname, '..', '..', '..', 'config', 'programs')),
 });
 
 /** Parses ingestion's whole environment once; throws ConfigError naming each bad variable. */
 export function ingestionSettings(env: Env): IngestionSettings {
   const parsed = parseEnvAll(
-    { kafka: kafkaEnvSchema, auth: authEnvSchema, http: httpEnvSchema('INGESTION_PORT', 3001), ingestion: ingestionEnvSchema },
+    {
+      kafka: kafkaEnvSchema,
+      database: databaseEnvSchema,
+      auth: authEnvSchema,
+      webhook: webhookEnvSchema,
+      admin: adminEnvSchema,
+      http: httpEnvSchema('INGESTION_PORT', 3001),
+      ingestion: ingestionEnvSchema,
+    },
     env,
   );
-  return { ...parsed, program: DEFAULT_PROGRAM, publishTimeoutMs: parsed.ingestion.PUBLISH_TIMEOUT_MS };
+  return {
+    ...parsed,
+    publishTimeoutMs: parsed.ingestion.PUBLISH_TIMEOUT_MS,
+    pipeline: PIPELINE_MODES[parsed.ingestion.INGESTION_PUBLISH_MODE],
+    programsDir: parsed.ingestion.PROGRAMS_DIR,
+  };
 }

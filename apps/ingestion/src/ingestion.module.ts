@@ -1,52 +1,108 @@
-import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { type DynamicModule, Inject, Injectable, Logger, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { AUTH_CONFIG, ApiKeyGuard, HEALTH_CHECKS, HealthHttpController, type DependencyCheck, nestKafkaLogger, serviceLoggerModule } from '@loyalty/http';
+import { type Kysely, sql } from 'kysely';
+import { createDatabase, type Database, INGESTION_MIGRATIONS, migrateToLatest } from '@loyalty/db';
+import {
+  ADMIN_AUTH_CONFIG,
+  AUTH_CLOCK,
+  AUTH_CONFIG,
+  AdminKeyGuard,
+  ApiKeyGuard,
+  type DependencyCheck,
+  HEALTH_CHECKS,
+  HealthHttpController,
+  TenantAuthGuard,
+  WEBHOOK_CONFIG,
+  nestKafkaLogger,
+  serviceLoggerModule,
+  systemAuthClock,
+} from '@loyalty/http';
 import { EVENT_PUBLISHER, KafkaEventPublisher, KafkaHealthProbe, createKafkaClient, ledgerTopology } from '@loyalty/kafka';
-import { CLOCK, systemClock } from './clock/clock';
+import { RecordActivityHttpController } from './activities/record-activity.http.controller';
+import { AdjustPointsHttpController } from './adjustments/adjust-points.http.controller';
+import { deterministicId } from './ids/deterministic-id';
 import { type IngestionSettings } from './ingestion.config';
-import { PROGRAM } from './program/program.provider';
-import { RecordPurchaseHandler } from './purchases/record-purchase.handler';
+import { MembersHttpController } from './members/members.http.controller';
+import { COMMAND_PIPELINE, CommandPipeline } from './pipeline/command-pipeline';
+import { OutboxRelay } from './pipeline/outbox-relay';
+import { PROGRAM_CATALOG, type ProgramCatalog } from './pipeline/program-catalog';
+import { INGESTION_DATABASE } from './pipeline/tokens';
+import { loadProgramCatalog } from './program/program-files';
 import { RecordPurchaseHttpController } from './purchases/record-purchase.http.controller';
+import { RedemptionsHttpController } from './redemptions/redemptions.http.controller';
+import { RecordReturnHttpController } from './returns/record-return.http.controller';
 
 const KAFKA_PROBE = Symbol('KafkaHealthProbe');
 
+/** Migrates the write model before anything is served (module init precedes bootstrap). */
 @Injectable()
-class KafkaShutdown implements OnApplicationShutdown {
+class WriteModelLifecycle implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('WriteModel');
+
   constructor(
+    @Inject(INGESTION_DATABASE) private readonly db: Kysely<Database>,
     @Inject(EVENT_PUBLISHER) private readonly publisher: KafkaEventPublisher,
     @Inject(KAFKA_PROBE) private readonly probe: KafkaHealthProbe,
   ) {}
 
+  async onModuleInit(): Promise<void> {
+    const applied = await migrateToLatest(this.db, INGESTION_MIGRATIONS);
+    if (applied.length > 0) this.logger.log(`applied migrations: ${applied.join(', ')}`);
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await Promise.all([this.publisher.close(), this.probe.close()]);
+    await this.db.destroy();
   }
 }
 
-/** The write side: storefront requests in, point events out to the ledger topic. */
+/** The write side: storefront requests in, decided against the write model, events out to the ledger. */
 @Module({})
 export class IngestionModule {
   static forRoot(settings: IngestionSettings): DynamicModule {
     const kafka = createKafkaClient(settings.kafka, 'ingestion', nestKafkaLogger());
     const topology = ledgerTopology(settings.kafka);
     const probe = new KafkaHealthProbe(kafka);
-    const checks: DependencyCheck[] = [{ name: 'kafka', probe: () => probe.reachable(), downMessage: 'kafka unreachable: writes answer 503' }];
+    const db = createDatabase({ ...settings.database, poolSize: Math.max(settings.database.poolSize, settings.pipeline.concurrency + 2) }, 'ingestion');
+    const publisher = new KafkaEventPublisher(kafka, topology.codec, { topic: topology.topic, timeoutMs: settings.publishTimeoutMs });
+    const programs = loadProgramCatalog(settings.programsDir);
+    const checks: DependencyCheck[] = [
+      { name: 'kafka', probe: () => probe.reachable(), downMessage: 'kafka unreachable: writes answer 503' },
+      { name: 'postgres', probe: async () => (await sql`select 1`.execute(db), true), downMessage: 'postgres unreachable: writes answer 503' },
+    ];
     return {
       module: IngestionModule,
       imports: [serviceLoggerModule('ingestion'), TerminusModule],
-      controllers: [RecordPurchaseHttpController, HealthHttpController],
+      controllers: [
+        RecordPurchaseHttpController,
+        RecordReturnHttpController,
+        RecordActivityHttpController,
+        MembersHttpController,
+        RedemptionsHttpController,
+        AdjustPointsHttpController,
+        HealthHttpController,
+      ],
       providers: [
         { provide: AUTH_CONFIG, useValue: settings.auth },
-        { provide: PROGRAM, useValue: settings.program },
-        { provide: CLOCK, useValue: systemClock },
+        { provide: WEBHOOK_CONFIG, useValue: settings.webhook },
+        { provide: ADMIN_AUTH_CONFIG, useValue: settings.admin },
+        { provide: AUTH_CLOCK, useValue: systemAuthClock },
+        { provide: INGESTION_DATABASE, useValue: db },
+        { provide: PROGRAM_CATALOG, useValue: programs },
         { provide: KAFKA_PROBE, useValue: probe },
+        { provide: EVENT_PUBLISHER, useValue: publisher },
         { provide: HEALTH_CHECKS, useValue: checks },
         {
-          provide: EVENT_PUBLISHER,
-          useValue: new KafkaEventPublisher(kafka, topology.codec, { topic: topology.topic, timeoutMs: settings.publishTimeoutMs }),
+          provide: COMMAND_PIPELINE,
+          inject: [PROGRAM_CATALOG],
+          useFactory: (catalog: ProgramCatalog) =>
+            new CommandPipeline({ db, publisher, programs: catalog, now: () => new Date().toISOString(), idFor: deterministicId }, settings.pipeline),
         },
         ApiKeyGuard,
-        RecordPurchaseHandler,
-        KafkaShutdown,
+        TenantAuthGuard,
+        AdminKeyGuard,
+        OutboxRelay,
+        WriteModelLifecycle,
       ],
     };
   }

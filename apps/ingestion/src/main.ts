@@ -3,13 +3,20 @@ import { loadConfigOrExit } from '@loyalty/config';
 import { runHttpService } from '@loyalty/http';
 import { ingestionSettings } from './ingestion.config';
 import { IngestionModule } from './ingestion.module';
+import { loadProgramCatalog } from './program/program-files';
 
 async function main(): Promise<void> {
-  const settings = loadConfigOrExit('ingestion', () => ingestionSettings(process.env));
+  const settings = loadConfigOrExit('ingestion', () => {
+    const parsed = ingestionSettings(process.env);
+    loadProgramCatalog(parsed.programsDir); // an invalid program file stops start-up here, with its problems named
+    return parsed;
+  });
   await runHttpService(IngestionModule.forRoot(settings), {
     title: 'Loyalty ledger: ingestion',
-    description: 'Storefront-facing write side: purchases in, point events appended to the ledger.',
+    description: 'Storefront-facing write side: purchases, returns, activities, members, redemptions and adjustments in; point events appended to the ledger.',
     http: settings.http,
+    // A batch of 500 purchases with several lines each.
+    bodyLimitBytes: 4 * 1024 * 1024,
   });
 }
 

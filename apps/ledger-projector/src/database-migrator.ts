@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { type Kysely } from 'kysely';
-import { type Database, migrateToLatest } from '@loyalty/db';
+import { type Database, LEDGER_MIGRATIONS, migrateToLatest } from '@loyalty/db';
 import { DATABASE } from './database.provider';
 
 /**
@@ -14,7 +14,7 @@ export class DatabaseMigrator implements OnModuleInit {
   constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
 
   async onModuleInit(): Promise<void> {
-    const applied = await migrateToLatest(this.db);
+    const applied = await migrateToLatest(this.db, LEDGER_MIGRATIONS);
     if (applied.length > 0) this.logger.log(`applied migrations: ${applied.join(', ')}`);
   }
 }

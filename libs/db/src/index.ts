@@ -1,3 +1,4 @@
 export * from './schema/database';
 export * from './create-database';
 export * from './migrate';
+export * from './migrations';

@@ -7,3 +7,6 @@ export * from './openapi';
 export * from './run-http-service';
 export * from './nest-kafka-logger';
 export * from './health.http.controller';
+export * from './storefront-signature';
+export * from './tenant-auth.guard';
+export * from './admin-key.guard';

@@ -1,5 +1,5 @@
 import { type DatabaseConfig } from '@loyalty/config';
-import { createDatabase, migrateToLatest } from '@loyalty/db';
+import { ALL_MIGRATION_SETS, createDatabase, migrateToLatest } from '@loyalty/db';
 import pg from 'pg';
 import { testStack } from './test-stack';
 import { uniqueTestId } from './unique-id';
@@ -30,7 +30,7 @@ export async function createMigratedTestDatabase(): Promise<DatabaseConfig> {
   const config = await createTestDatabase();
   const db = createDatabase(config, 'test-migrate');
   try {
-    await migrateToLatest(db);
+    for (const set of ALL_MIGRATION_SETS) await migrateToLatest(db, set);
   } finally {
     await db.destroy();
   }

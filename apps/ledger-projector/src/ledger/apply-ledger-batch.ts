@@ -3,11 +3,13 @@ import { type Database } from '@loyalty/db';
 import { type LedgerBatch } from '@loyalty/kafka';
 import { type LedgerRowChanges, projectLedgerEvent } from './ledger.projection';
 
+type BalanceDelta = { tenant_id: string; member_id: string; currency: string; active: number; pending: number };
+
 /**
  * Applies one batch of one partition exactly once: the rows and the consumer's next offset are
  * written in one transaction. The offset row is locked first, so two instances racing through a
  * rebalance serialise, and events below the stored offset (redeliveries) are skipped. The event id
- * primary key is a second guard: a duplicate event at a new offset (a resent purchase) adds nothing.
+ * primary key is a second guard: a duplicate event at a new offset (a resend) adds nothing.
  */
 export async function applyLedgerBatch(db: Kysely<Database>, consumer: string, batch: LedgerBatch): Promise<{ applied: number }> {
   return db.transaction().execute(async (trx) => {
@@ -18,8 +20,11 @@ export async function applyLedgerBatch(db: Kysely<Database>, consumer: string, b
       .filter((c): c is LedgerRowChanges => c !== null);
 
     const applied = await insertNewEntries(trx, changes);
-    await insertBuckets(trx, applied);
-    await addToBalances(trx, applied);
+    const deltas = [...(await insertBuckets(trx, applied)), ...(await moveBuckets(trx, applied))];
+    // Rows carry the time of the events that changed them, never the wall clock: a rebuild matches.
+    const lastRecordedAt = applied.at(-1)?.entry.recorded_at ?? '';
+    await addToBalances(trx, deltas, lastRecordedAt);
+    await addToDebts(trx, applied);
 
     if (BigInt(batch.nextOffset) > BigInt(stored)) {
       await trx
@@ -71,28 +76,53 @@ async function insertNewEntries(trx: Transaction<Database>, changes: readonly Le
   });
 }
 
-async function insertBuckets(trx: Transaction<Database>, changes: readonly LedgerRowChanges[]): Promise<void> {
-  const buckets = changes.flatMap((c) => (c.bucket === null ? [] : [c.bucket]));
-  if (buckets.length === 0) return;
-  await trx.insertInto('point_buckets').values(buckets).onConflict((oc) => oc.columns(['tenant_id', 'bucket_id']).doNothing()).execute();
+async function insertBuckets(trx: Transaction<Database>, changes: readonly LedgerRowChanges[]): Promise<BalanceDelta[]> {
+  const buckets = changes.flatMap((c) => (c.newBucket === null ? [] : [c.newBucket]));
+  if (buckets.length === 0) return [];
+  const inserted = await trx
+    .insertInto('point_buckets')
+    .values(buckets)
+    .onConflict((oc) => oc.columns(['tenant_id', 'bucket_id']).doNothing())
+    .returning(['tenant_id', 'member_id', 'currency', 'pending', 'remaining'])
+    .execute();
+  return inserted.map((b) => ({ tenant_id: b.tenant_id, member_id: b.member_id, currency: b.currency, active: b.pending ? 0 : b.remaining, pending: b.pending ? b.remaining : 0 }));
+}
+
+/** Moves points in existing buckets (summed per bucket first); the balance follows each bucket's state. */
+async function moveBuckets(trx: Transaction<Database>, changes: readonly LedgerRowChanges[]): Promise<BalanceDelta[]> {
+  const perBucket = new Map<string, { tenant: string; bucketId: string; delta: number }>();
+  for (const c of changes) {
+    for (const m of c.bucketMovements) {
+      const key = `${c.entry.tenant_id}\u0000${m.bucketId}`;
+      const row = perBucket.get(key) ?? { tenant: c.entry.tenant_id, bucketId: m.bucketId, delta: 0 };
+      row.delta += m.delta;
+      perBucket.set(key, row);
+    }
+  }
+  const moves = [...perBucket.values()].filter((m) => m.delta !== 0);
+  if (moves.length === 0) return [];
+  const { rows } = await sql<{ tenant_id: string; member_id: string; currency: string; pending: boolean; delta: number }>`
+    update point_buckets as b set remaining = b.remaining + v.delta
+    from (values ${sql.join(moves.map((m) => sql`(${m.tenant}, ${m.bucketId}, ${m.delta}::bigint)`))}) as v(tenant_id, bucket_id, delta)
+    where b.tenant_id = v.tenant_id and b.bucket_id = v.bucket_id
+    returning b.tenant_id, b.member_id, b.currency, b.pending, v.delta`.execute(trx);
+  return rows.map((r) => ({ tenant_id: r.tenant_id, member_id: r.member_id, currency: r.currency, active: r.pending ? 0 : Number(r.delta), pending: r.pending ? Number(r.delta) : 0 }));
 }
 
 /** One upsert per member and currency for the whole batch, summing the batch's deltas first. */
-async function addToBalances(trx: Transaction<Database>, changes: readonly LedgerRowChanges[]): Promise<void> {
-  const totals = new Map<string, { tenant_id: string; member_id: string; currency: string; active: number; pending: number; updated_at: string }>();
-  for (const c of changes) {
-    if (c.balanceDelta === null) continue;
-    const key = JSON.stringify([c.entry.tenant_id, c.entry.member_id, c.balanceDelta.currency]);
-    const row = totals.get(key) ?? { tenant_id: c.entry.tenant_id, member_id: c.entry.member_id, currency: c.balanceDelta.currency, active: 0, pending: 0, updated_at: c.entry.recorded_at };
-    row.active += c.balanceDelta.active;
-    row.pending += c.balanceDelta.pending;
-    row.updated_at = c.entry.recorded_at;
+async function addToBalances(trx: Transaction<Database>, deltas: readonly BalanceDelta[], recordedAt: string): Promise<void> {
+  const totals = new Map<string, BalanceDelta>();
+  for (const d of deltas) {
+    const key = JSON.stringify([d.tenant_id, d.member_id, d.currency]);
+    const row = totals.get(key) ?? { ...d, active: 0, pending: 0 };
+    row.active += d.active;
+    row.pending += d.pending;
     totals.set(key, row);
   }
   if (totals.size === 0) return;
   await trx
     .insertInto('member_balances')
-    .values([...totals.values()])
+    .values([...totals.values()].map((t) => ({ ...t, updated_at: recordedAt })))
     .onConflict((oc) =>
       oc.columns(['tenant_id', 'member_id', 'currency']).doUpdateSet({
         active: sql`member_balances.active + excluded.active`,
@@ -100,5 +130,22 @@ async function addToBalances(trx: Transaction<Database>, changes: readonly Ledge
         updated_at: sql`excluded.updated_at`,
       }),
     )
+    .execute();
+}
+
+async function addToDebts(trx: Transaction<Database>, changes: readonly LedgerRowChanges[]): Promise<void> {
+  const totals = new Map<string, { tenant_id: string; member_id: string; debt: number }>();
+  for (const c of changes) {
+    if (c.debtDelta === 0) continue;
+    const key = JSON.stringify([c.entry.tenant_id, c.entry.member_id]);
+    const row = totals.get(key) ?? { tenant_id: c.entry.tenant_id, member_id: c.entry.member_id, debt: 0 };
+    row.debt += c.debtDelta;
+    totals.set(key, row);
+  }
+  if (totals.size === 0) return;
+  await trx
+    .insertInto('member_debts')
+    .values([...totals.values()])
+    .onConflict((oc) => oc.columns(['tenant_id', 'member_id']).doUpdateSet({ debt: sql`member_debts.debt + excluded.debt` }))
     .execute();
 }

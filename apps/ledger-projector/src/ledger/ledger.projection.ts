@@ -1,59 +1,85 @@
-import { type LedgerEvent } from '@loyalty/domain';
+import { type BucketAmount, type LedgerEvent } from '@loyalty/domain';
 import { type NewLedgerEntry, type NewPointBucket } from '@loyalty/db';
 
 /** What one event changes in the ledger projection: pure data, written by the batch applier. */
 export interface LedgerRowChanges {
+  /** The history row; its (tenant, event id) key also guards against applying an event twice. */
   readonly entry: NewLedgerEntry;
-  readonly bucket: NewPointBucket | null;
-  readonly balanceDelta: { readonly currency: string; readonly active: number; readonly pending: number } | null;
+  readonly newBucket: NewPointBucket | null;
+  /** `remaining += delta` on existing buckets (spends, cancellations, reversals, debits). */
+  readonly bucketMovements: readonly { readonly bucketId: string; readonly delta: number }[];
+  /** Change of the member's debt: positive when owed, negative when repaid. */
+  readonly debtDelta: number;
 }
+
+const sum = (buckets: readonly BucketAmount[]) => buckets.reduce((s, b) => s + b.points, 0);
+const moved = (buckets: readonly BucketAmount[], sign: 1 | -1) => buckets.map((b) => ({ bucketId: b.bucketId, delta: sign * b.points }));
 
 /**
  * The projection of one event, as a pure function of the event and its log position, so that a
- * rebuild from the log produces the same rows.
+ * rebuild from the log produces the same rows. Events that move no points project to nothing.
  */
 export function projectLedgerEvent(event: LedgerEvent, position: { partition: number; offset: number }): LedgerRowChanges | null {
+  const { metadata } = event;
+  const entry = (fields: { currency: string | null; points: number; bucketId?: string | null; transactionId?: string | null }): NewLedgerEntry => ({
+    tenant_id: metadata.tenantId,
+    event_id: metadata.eventId,
+    member_id: metadata.memberId,
+    event_type: event.type,
+    currency: fields.currency,
+    points: fields.points,
+    bucket_id: fields.bucketId ?? null,
+    transaction_id: fields.transactionId ?? null,
+    occurred_at: metadata.occurredAt,
+    recorded_at: metadata.recordedAt,
+    program_version: metadata.programVersion,
+    log_partition: position.partition,
+    log_offset: position.offset,
+  });
   switch (event.type) {
     case 'PointsEarned': {
-      const { data, metadata } = event;
+      const { data } = event;
       return {
-        entry: {
-          tenant_id: metadata.tenantId,
-          event_id: metadata.eventId,
-          member_id: metadata.memberId,
-          event_type: event.type,
-          currency: data.currency,
-          points: data.points,
-          bucket_id: data.bucketId,
-          transaction_id: data.transactionId,
-          occurred_at: metadata.occurredAt,
-          recorded_at: metadata.recordedAt,
-          program_version: metadata.programVersion,
-          log_partition: position.partition,
-          log_offset: position.offset,
-        },
-        bucket: {
+        entry: entry({ currency: data.currency, points: data.points, bucketId: data.bucketId, transactionId: data.source.kind === 'PURCHASE' ? data.source.sourceId : null }),
+        newBucket: {
           tenant_id: metadata.tenantId,
           bucket_id: data.bucketId,
           member_id: metadata.memberId,
           currency: data.currency,
           amount: data.points,
-          remaining: data.points,
+          remaining: data.points - data.debtRecovered,
           pending: data.pending,
           earned_at: data.earnedAt,
           active_from: data.activeFrom,
           expires_at: data.expiresAt,
-          source_transaction_id: data.transactionId,
+          source_transaction_id: data.source.kind === 'PURCHASE' ? data.source.sourceId : null,
         },
-        balanceDelta: {
-          currency: data.currency,
-          active: data.pending ? 0 : data.points,
-          pending: data.pending ? data.points : 0,
-        },
+        bucketMovements: [],
+        debtDelta: 0 - data.debtRecovered, // not -x: -0 would differ from 0 in comparisons
       };
     }
+    case 'PointsSpent':
+      return { entry: entry({ currency: null, points: -event.data.points }), newBucket: null, bucketMovements: moved(event.data.buckets, -1), debtDelta: 0 };
+    case 'RedemptionCancelled':
+      return { entry: entry({ currency: null, points: event.data.points }), newBucket: null, bucketMovements: moved(event.data.buckets, 1), debtDelta: 0 };
+    case 'PointsReversed':
+      return {
+        entry: entry({ currency: null, points: -event.data.points, transactionId: event.data.transactionId }),
+        newBucket: null,
+        bucketMovements: moved(event.data.buckets, -1),
+        debtDelta: event.data.debt,
+      };
+    case 'PointsAdjusted':
+      return { entry: entry({ currency: null, points: -sum(event.data.buckets) }), newBucket: null, bucketMovements: moved(event.data.buckets, -1), debtDelta: 0 };
     case 'MemberEnrolled':
-      // Membership has no balance effect; the member projection arrives with the projector issue.
+    case 'MemberProfileUpdated':
+    case 'CustomTierAssigned':
+    case 'CustomTierRevoked':
+    case 'PurchaseRecorded':
+    case 'ReturnRecorded':
+    case 'ActivityRecorded':
+    case 'ReengagementOfferGranted':
+      // No points move; members, tiers and history of these arrive with the projector issue.
       return null;
     default: {
       const unreachable: never = event;

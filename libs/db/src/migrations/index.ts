@@ -1,10 +1,25 @@
 import { type Migration } from 'kysely';
-import * as ledgerSkeleton from './2026-11-22T00-00_ledger-skeleton';
+import * as ingestionWriteModel from './ingestion/2026-11-22T01-00_ingestion-write-model';
+import * as ledgerSkeleton from './ledger/2026-11-22T00-00_ledger-skeleton';
 
 /**
- * Every migration, by timestamped name. Listed statically (not read from disk) so the services run
- * the same from source, from a bundle or from a container image.
+ * Each service owns its tables and migrates them with its own migration set (and its own Kysely
+ * bookkeeping table), so services can share one database in development and have their own in
+ * production. Listed statically (not read from disk) so code runs the same from source or an image.
  */
-export const MIGRATIONS: Readonly<Record<string, Migration>> = {
-  '2026-11-22T00-00_ledger-skeleton': ledgerSkeleton,
+export interface MigrationSet {
+  readonly name: 'ledger' | 'ingestion';
+  readonly migrations: Readonly<Record<string, Migration>>;
+}
+
+export const LEDGER_MIGRATIONS: MigrationSet = {
+  name: 'ledger',
+  migrations: { '2026-11-22T00-00_ledger-skeleton': ledgerSkeleton },
 };
+
+export const INGESTION_MIGRATIONS: MigrationSet = {
+  name: 'ingestion',
+  migrations: { '2026-11-22T01-00_ingestion-write-model': ingestionWriteModel },
+};
+
+export const ALL_MIGRATION_SETS: readonly MigrationSet[] = [LEDGER_MIGRATIONS, INGESTION_MIGRATIONS];

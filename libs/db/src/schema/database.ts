@@ -15,7 +15,9 @@ export interface LedgerEntriesTable {
   event_id: string;
   member_id: string;
   event_type: string;
-  currency: string;
+  /** The currency of a credit; null for movements that may span buckets of several currencies. */
+  currency: string | null;
+  /** Signed: credits positive, spends and reversals negative. */
   points: number;
   bucket_id: string | null;
   transaction_id: string | null;
@@ -51,12 +53,22 @@ export interface PointBucketsTable {
   source_transaction_id: string | null;
 }
 
-export interface Database {
+/** A member's negative balance (allow-negative return policy). */
+export interface MemberDebtsTable {
+  tenant_id: string;
+  member_id: string;
+  debt: number;
+}
+
+export interface LedgerDatabase {
+  member_debts: MemberDebtsTable;
   consumer_offsets: ConsumerOffsetsTable;
   ledger_entries: LedgerEntriesTable;
   member_balances: MemberBalancesTable;
   point_buckets: PointBucketsTable;
 }
+
+export type Database = LedgerDatabase & IngestionDatabase;
 
 export type ConsumerOffset = Selectable<ConsumerOffsetsTable>;
 export type NewLedgerEntry = Insertable<LedgerEntriesTable>;
@@ -66,3 +78,32 @@ export type NewMemberBalance = Insertable<MemberBalancesTable>;
 export type MemberBalanceUpdate = Updateable<MemberBalancesTable>;
 export type NewPointBucket = Insertable<PointBucketsTable>;
 export type PointBucket = Selectable<PointBucketsTable>;
+
+/** Ingestion's write model: a member's decision state (JSON of MemberState). */
+export interface IngestionMembersTable {
+  tenant_id: string;
+  member_id: string;
+  state: unknown;
+  version: number;
+  updated_at: Generated<Date>;
+}
+
+/** Ingestion's command log: idempotency record and outbox in one row. */
+export interface IngestionCommandsTable {
+  tenant_id: string;
+  command_key: string;
+  seq: Generated<number>;
+  member_id: string;
+  request_hash: string;
+  status: number;
+  summary: unknown;
+  events: unknown;
+  published: boolean;
+  position: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface IngestionDatabase {
+  ingestion_members: IngestionMembersTable;
+  ingestion_commands: IngestionCommandsTable;
+}

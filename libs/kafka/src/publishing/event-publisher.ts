@@ -7,7 +7,10 @@ export interface LogPosition {
   readonly offset: string;
 }
 
-/** Appends events to the ledger durably (acks=all) or throws an InfrastructureError. */
+/**
+ * Appends events to the ledger durably (acks=all) or throws an InfrastructureError. Events of one
+ * member keep their relative order; the positions are returned in the order of the input.
+ */
 export interface EventPublisher {
   publish(events: readonly LedgerEvent[]): Promise<readonly LogPosition[]>;
 }

@@ -1,5 +1,5 @@
-import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
-import { memberKey, type LedgerEvent } from '@loyalty/domain';
+import { CompressionTypes, type Kafka, Partitioners, type PartitionMetadata, type Producer } from 'kafkajs';
+import { type LedgerEvent, memberKey } from '@loyalty/domain';
 import { type LedgerEventCodec } from '../codec/ledger-event.codec';
 import { InfrastructureError } from '../infrastructure-error';
 import { type EventPublisher, type LogPosition } from './event-publisher';
@@ -12,15 +12,18 @@ export interface KafkaEventPublisherOptions {
 
 /**
  * Publishes ledger events with an idempotent producer and acks=all, keyed by tenant and member.
- * Kafka being down is a retriable InfrastructureError, never a silent success. A timed-out write
- * may still land later; that is safe because event ids are deterministic and consumers dedupe.
+ * Messages get their partition here, with Kafka's default (murmur2) partitioner, so that one send
+ * can carry many members' events and still report each event's offset. Kafka being down is a
+ * retriable InfrastructureError, never a silent success.
  */
 export class KafkaEventPublisher implements EventPublisher {
   private readonly producer: Producer;
+  private readonly partitioner = Partitioners.DefaultPartitioner();
   private connecting: Promise<void> | undefined;
+  private partitions: PartitionMetadata[] | undefined;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly codec: LedgerEventCodec,
     private readonly options: KafkaEventPublisherOptions,
   ) {
@@ -36,35 +39,33 @@ export class KafkaEventPublisher implements EventPublisher {
   }
 
   async publish(events: readonly LedgerEvent[]): Promise<readonly LogPosition[]> {
-    const [first] = events;
-    if (first === undefined) return [];
-    const key = memberKey(first.metadata.tenantId, first.metadata.memberId);
-    if (events.some((e) => memberKey(e.metadata.tenantId, e.metadata.memberId) !== key)) {
-      // Offsets are reported per event, which is only well-defined within one partition.
-      throw new RangeError('publish takes the events of one member at a time');
-    }
-    const messages = await Promise.all(
-      events.map(async (event) => ({
-        key,
-        value: await this.codec.encode(event),
-        headers: { 'event-type': event.type, 'event-id': event.metadata.eventId },
-      })),
-    );
+    if (events.length === 0) return [];
     return this.withDeadline(async () => {
       await this.connect();
-      const results = await this.producer.send({
-        topic: this.options.topic,
-        acks: -1,
-        compression: CompressionTypes.None,
-        messages,
+      const partitions = await this.partitionMetadata();
+      const messages = await Promise.all(
+        events.map(async (event) => {
+          const key = memberKey(event.metadata.tenantId, event.metadata.memberId);
+          return {
+            key,
+            value: await this.codec.encode(event),
+            partition: this.partitioner({ topic: this.options.topic, partitionMetadata: partitions, message: { key, value: null } }),
+            headers: { 'event-type': event.type, 'event-id': event.metadata.eventId },
+          };
+        }),
+      );
+      const results = await this.producer.send({ topic: this.options.topic, acks: -1, compression: CompressionTypes.None, messages });
+      // Kafka keeps the order of one partition's messages within a request: the i-th message for
+      // partition p is at baseOffset(p) + i.
+      const base = new Map(results.map((r) => [r.partition, r.baseOffset]));
+      const seen = new Map<number, bigint>();
+      return messages.map((m) => {
+        const offset = base.get(m.partition);
+        if (offset === undefined) throw new InfrastructureError('KAFKA.UNAVAILABLE', `no offset acknowledged for partition ${m.partition}`, true);
+        const index = seen.get(m.partition) ?? 0n;
+        seen.set(m.partition, index + 1n);
+        return { partition: m.partition, offset: (BigInt(offset) + index).toString() };
       });
-      // One member's events share a key, hence a partition: the i-th message is at baseOffset + i.
-      const [result] = results;
-      if (result?.baseOffset === undefined) {
-        throw new InfrastructureError('KAFKA.UNAVAILABLE', 'kafka acknowledged without an offset', true);
-      }
-      const base = BigInt(result.baseOffset);
-      return messages.map((_, i) => ({ partition: result.partition, offset: (base + BigInt(i)).toString() }));
     });
   }
 
@@ -78,6 +79,23 @@ export class KafkaEventPublisher implements EventPublisher {
       throw error;
     });
     return this.connecting;
+  }
+
+  /** The topic's partitions, read once: partition counts only grow, and keys must keep their partition. */
+  private async partitionMetadata(): Promise<PartitionMetadata[]> {
+    if (this.partitions === undefined) {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      try {
+        const { topics } = await admin.fetchTopicMetadata({ topics: [this.options.topic] });
+        const found = topics[0]?.partitions;
+        if (found === undefined || found.length === 0) throw new Error(`topic ${this.options.topic} has no partitions`);
+        this.partitions = found;
+      } finally {
+        await admin.disconnect();
+      }
+    }
+    return this.partitions;
   }
 
   private async withDeadline<T>(operation: () => Promise<T>): Promise<T> {

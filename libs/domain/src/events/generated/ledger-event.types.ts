@@ -26,13 +26,84 @@ export interface MemberEnrolled {
   readonly loyaltyCardNumber: null | string;
 }
 
-/** The points one purchase line earned, so a return can reverse exactly those. */
-export interface PurchaseLinePoints {
+/** Contact fields changed. `changed` names the fields set by this update (a null value among them clears it). */
+export interface MemberProfileUpdated {
+  readonly changed: readonly (string)[];
+  readonly email: null | string;
+  readonly phone: null | string;
+  readonly loyaltyCardNumber: null | string;
+}
+
+/** An assigned (not earned) tier such as vip or employee. */
+export interface CustomTierAssigned {
+  readonly tier: string;
+}
+
+export interface CustomTierRevoked {
+  readonly tier: string;
+}
+
+export interface PurchaseLine {
+  readonly lineId: string;
+  readonly sku: string;
+  readonly category: string;
+  readonly quantity: number;
+  readonly unitPriceMinor: number;
+  readonly discountMinor: number;
+  /** quantity x unitPriceMinor - discountMinor: what was paid for the line. */
+  readonly amountMinor: number;
+}
+
+/** A storefront purchase, as sent (money in minor units). Its points, if any, follow as PointsEarned. */
+export interface PurchaseRecorded {
+  readonly transactionId: string;
+  readonly channel: string;
+  /** ISO 4217 code. */
+  readonly moneyCurrency: string;
+  readonly totalMinor: number;
+  readonly lines: readonly (PurchaseLine)[];
+}
+
+export interface ReturnedLine {
+  readonly lineId: string;
+  /** Units returned, when the return names them. */
+  readonly quantity: null | number;
+  /** Money refunded for the line, in minor units. */
+  readonly amountMinor: number;
+}
+
+/** Goods of an earlier purchase came back. The points it reverses follow as PointsReversed. */
+export interface ReturnRecorded {
+  readonly returnId: string;
+  readonly transactionId: string;
+  readonly lines: readonly (ReturnedLine)[];
+}
+
+/** A custom activity (product-usage, review-written, ...). Points, if awarded, follow as PointsEarned. */
+export interface ActivityRecorded {
+  readonly activityId: string;
+  readonly activityType: string;
+  /** The limit period it counted in, e.g. 2026-11-22 or 2026-11 (tenant time zone). */
+  readonly periodKey: string;
+  /** True when the period's limit was already reached: recorded, no points. */
+  readonly limited: boolean;
+}
+
+/** The points of one purchase line (earned, or reversed by a return), so a return can reverse exactly those. */
+export interface LinePoints {
   readonly lineId: string;
   readonly category: string;
-  /** Money spent on the line, in integer minor units. */
+  /** Money of the line, in integer minor units. */
   readonly amountMinor: number;
   readonly points: number;
+}
+
+/** What a credit came from. */
+export interface PointsSource {
+  readonly kind: 'PURCHASE' | 'ACTIVITY' | 'ADJUSTMENT' | 'REENGAGEMENT';
+  /** Transaction, activity, adjustment or offer id. */
+  readonly sourceId: string;
+  readonly lines: readonly (LinePoints)[];
 }
 
 /** A credit: creates one bucket of points in one currency. */
@@ -40,24 +111,95 @@ export interface PointsEarned {
   readonly bucketId: string;
   /** Point currency, e.g. permanent or temporary. */
   readonly currency: string;
+  /** Points credited: basePoints x multiplier, rounded down. */
   readonly points: number;
+  /** Points before the custom-tier multiplier. */
+  readonly basePoints: number;
+  /** Multiplier applied, in hundredths (100 = none). */
+  readonly multiplierHundredths: number;
+  /** Part of the credit used to repay a negative balance; the bucket holds points - debtRecovered. */
+  readonly debtRecovered: number;
   readonly earnedAt: string;
   /** Pending until then; equal to earnedAt when the points are active at once. */
   readonly activeFrom: string;
   /** True when the points wait for the return window (activated later by PointsActivated). */
   readonly pending: boolean;
   readonly expiresAt: null | string;
+  readonly source: PointsSource;
+}
+
+/** Points taken from (or given back to) one bucket. */
+export interface BucketAmount {
+  readonly bucketId: string;
+  readonly points: number;
+}
+
+/** A redemption: active points taken soonest-expiring first, then oldest; names every bucket it touched. */
+export interface PointsSpent {
+  readonly redemptionId: string;
+  readonly points: number;
+  readonly reward: null | string;
+  readonly buckets: readonly (BucketAmount)[];
+}
+
+/** A redemption undone: the same points go back to the same buckets. */
+export interface RedemptionCancelled {
+  readonly redemptionId: string;
+  readonly points: number;
+  readonly buckets: readonly (BucketAmount)[];
+}
+
+/** Points taken back because of a return: never more than the returned lines earned. */
+export interface PointsReversed {
+  readonly returnId: string;
   readonly transactionId: string;
-  /** ISO 4217 code of the purchase. */
-  readonly moneyCurrency: string;
-  readonly lines: readonly (PurchaseLinePoints)[];
+  /** Total reversed: taken from buckets + written off + added to debt. */
+  readonly points: number;
+  /** Taken from buckets (pending ones are simply cancelled). */
+  readonly buckets: readonly (BucketAmount)[];
+  /** Already spent and not recoverable under the deduct-available policy. */
+  readonly writtenOff: number;
+  /** Already spent and owed under the allow-negative policy; repaid from later credits. */
+  readonly debt: number;
+  readonly lines: readonly (LinePoints)[];
+}
+
+/** A manual correction by an operator: a debit from buckets (soonest-expiring first). Manual credits are PointsEarned with source ADJUSTMENT. */
+export interface PointsAdjusted {
+  readonly adjustmentId: string;
+  /** Points debited (positive). */
+  readonly points: number;
+  readonly reason: string;
+  /** The admin credential's label, never the credential. */
+  readonly actor: string;
+  readonly buckets: readonly (BucketAmount)[];
+}
+
+/** A time-boxed offer: the first qualifying activity inside the window earns bonus temporary points. */
+export interface ReengagementOfferGranted {
+  readonly offerId: string;
+  readonly activityType: string;
+  readonly bonusPoints: number;
+  readonly validFrom: string;
+  readonly validUntil: string;
 }
 
 /** Payload of each ledger event type; the type is the Avro union branch's short name. */
 export interface LedgerEventDataByType {
   readonly MemberEnrolled: MemberEnrolled;
+  readonly MemberProfileUpdated: MemberProfileUpdated;
+  readonly CustomTierAssigned: CustomTierAssigned;
+  readonly CustomTierRevoked: CustomTierRevoked;
+  readonly PurchaseRecorded: PurchaseRecorded;
+  readonly ReturnRecorded: ReturnRecorded;
+  readonly ActivityRecorded: ActivityRecorded;
   readonly PointsEarned: PointsEarned;
+  readonly PointsSpent: PointsSpent;
+  readonly RedemptionCancelled: RedemptionCancelled;
+  readonly PointsReversed: PointsReversed;
+  readonly PointsAdjusted: PointsAdjusted;
+  readonly ReengagementOfferGranted: ReengagementOfferGranted;
 }
 
-export const LEDGER_EVENT_TYPES = ['MemberEnrolled', 'PointsEarned'] as const;
+export const LEDGER_EVENT_TYPES = ['MemberEnrolled', 'MemberProfileUpdated', 'CustomTierAssigned', 'CustomTierRevoked', 'PurchaseRecorded', 'ReturnRecorded', 'ActivityRecorded', 'PointsEarned', 'PointsSpent', 'RedemptionCancelled', 'PointsReversed', 'PointsAdjusted', 'ReengagementOfferGranted'] as const;
 export const LEDGER_EVENT_NAMESPACE = 'com.loyalty.ledger';

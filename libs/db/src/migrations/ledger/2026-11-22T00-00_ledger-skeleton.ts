@@ -18,7 +18,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('event_id', 'text', (c) => c.notNull())
     .addColumn('member_id', 'text', (c) => c.notNull())
     .addColumn('event_type', 'text', (c) => c.notNull())
-    .addColumn('currency', 'text', (c) => c.notNull())
+    .addColumn('currency', 'text')
     .addColumn('points', 'bigint', (c) => c.notNull())
     .addColumn('bucket_id', 'text')
     .addColumn('transaction_id', 'text')
@@ -59,10 +59,20 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addCheckConstraint('point_buckets_remaining_ck', sql`remaining >= 0 and remaining <= amount`)
     .execute();
   await db.schema.createIndex('point_buckets_member_idx').on('point_buckets').columns(['tenant_id', 'member_id']).execute();
+
+  // Points owed after returns of already-spent points (allow-negative policy): a negative balance.
+  await db.schema
+    .createTable('member_debts')
+    .addColumn('tenant_id', 'text', (c) => c.notNull())
+    .addColumn('member_id', 'text', (c) => c.notNull())
+    .addColumn('debt', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('member_debts_pk', ['tenant_id', 'member_id'])
+    .addCheckConstraint('member_debts_debt_ck', sql`debt >= 0`)
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['point_buckets', 'member_balances', 'ledger_entries', 'consumer_offsets']) {
+  for (const table of ['member_debts', 'point_buckets', 'member_balances', 'ledger_entries', 'consumer_offsets']) {
     await db.schema.dropTable(table).execute();
   }
 }

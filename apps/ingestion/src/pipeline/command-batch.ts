@@ -1,0 +1,175 @@
+import { type Kysely } from 'kysely';
+import { type Database } from '@loyalty/db';
+import { type DecisionContext, type LedgerEvent, type MemberState, evolveMember } from '@loyalty/domain';
+import { type EventPublisher, type LogPosition } from '@loyalty/kafka';
+import { type CommandOutcome, type MemberCommand } from './member-command';
+import { type ProgramCatalog } from './program-catalog';
+import {
+  type StoredCommand,
+  commandKeyOf,
+  findCommands,
+  findUnpublished,
+  insertCommands,
+  lockMembers,
+  markPublished,
+  memberKeyOf,
+  saveMembers,
+} from './command-store';
+
+export interface BatchDependencies {
+  readonly db: Kysely<Database>;
+  readonly publisher: EventPublisher;
+  readonly programs: ProgramCatalog;
+  readonly now: () => string;
+  readonly idFor: (...parts: readonly string[]) => string;
+}
+
+export interface BatchItem {
+  readonly command: MemberCommand;
+  readonly correlationId: string;
+}
+
+/** A command's answer before its events' positions are known. */
+type Draft = { kind: 'final'; outcome: CommandOutcome } | { kind: 'publish'; stored: StoredCommand; replayed: boolean };
+
+export const consistencyToken = (position: LogPosition): string => `v1.${position.partition}.${position.offset}`;
+
+function answer(stored: StoredCommand, replayed: boolean): CommandOutcome {
+  if (stored.status >= 400) return { status: stored.status, body: stored.summary, replayed };
+  return {
+    status: stored.status,
+    body: { ...stored.summary, eventIds: stored.events.map((e) => e.metadata.eventId), consistencyToken: stored.position },
+    replayed,
+  };
+}
+
+/**
+ * Decides a batch of commands and appends their events, with at most three round trips for the
+ * whole batch: one Postgres transaction (lock the members, check idempotency, decide, store state
+ * and commands), one Kafka send (acks=all), one update marking the commands published.
+ *
+ * The transaction commits before the send, so the write model is never behind the log; commands
+ * whose send fails stay unpublished (the outbox) and are published first by the member's next
+ * batch or by the relay. A 2xx is answered only for commands whose events Kafka acknowledged.
+ */
+export async function runCommandBatch(deps: BatchDependencies, items: readonly BatchItem[]): Promise<(CommandOutcome | Error)[]> {
+  const drafts: Draft[] = [];
+  let backlog: StoredCommand[] = [];
+
+  await deps.db.transaction().execute(async (trx) => {
+    const members = await lockMembers(trx, items.map((i) => i.command));
+    const existing = await findCommands(trx, items.map((i) => i.command));
+    backlog = await findUnpublished(trx, items.map((i) => i.command));
+    const changed = new Map<string, { tenantId: string; memberId: string; state: MemberState; version: number }>();
+    const inserted: StoredCommand[] = [];
+    const decidedInBatch = new Map<string, StoredCommand>();
+
+    for (const { command, correlationId } of items) {
+      const key = commandKeyOf(command);
+      const earlier = existing.get(key) ?? decidedInBatch.get(key);
+      if (earlier !== undefined) {
+        drafts.push(resendOrConflict(command, earlier));
+        continue;
+      }
+      const memberKey = memberKeyOf(command);
+      const locked = members.get(memberKey);
+      if (locked === undefined) throw new Error(`member ${memberKey} was not locked`);
+      const current = changed.get(memberKey) ?? { tenantId: command.tenantId, memberId: command.memberId, ...locked };
+      const now = deps.now();
+      const context: DecisionContext = { now, correlationId, idFor: deps.idFor };
+      const decision = command.decide(current.state, deps.programs.at(command.tenantId, command.occurredAt ?? now), context);
+      let stored: StoredCommand;
+      if (decision.kind === 'rejected') {
+        stored = {
+          tenantId: command.tenantId,
+          commandKey: command.commandKey,
+          memberId: command.memberId,
+          requestHash: command.requestHash,
+          status: decision.status,
+          summary: { type: `urn:loyalty-ledger:problem:${decision.code.toLowerCase().replace(/[._]/g, '-')}`, title: 'Request rejected', status: decision.status, code: decision.code, detail: decision.message },
+          events: [],
+          published: true,
+          position: null,
+        };
+      } else {
+        const state = decision.events.reduce<MemberState>(evolveMember, current.state);
+        changed.set(memberKey, { tenantId: command.tenantId, memberId: command.memberId, state, version: current.version + decision.events.length });
+        stored = {
+          tenantId: command.tenantId,
+          commandKey: command.commandKey,
+          memberId: command.memberId,
+          requestHash: command.requestHash,
+          status: decision.events.length > 0 ? 202 : 200,
+          summary: command.summarize(decision),
+          events: decision.events,
+          published: decision.events.length === 0,
+          position: null,
+        };
+      }
+      if (command.recorded !== false) {
+        inserted.push(stored);
+        decidedInBatch.set(key, stored);
+      }
+      drafts.push(stored.published ? { kind: 'final', outcome: answer(stored, false) } : { kind: 'publish', stored, replayed: false });
+    }
+    await saveMembers(trx, [...changed.values()]);
+    await insertCommands(trx, inserted);
+  });
+
+  // The outbox first (older commands of these members), then this batch, so each member's
+  // events reach the log in decision order.
+  const toPublish = dedupe([...backlog, ...drafts.flatMap((d) => (d.kind === 'publish' ? [d.stored] : []))]);
+  let positions: Map<string, string>;
+  try {
+    positions = await publishAll(deps, toPublish);
+  } catch (error) {
+    // Decided and stored, not in the log: these answer 503 and stay in the outbox; a resend of the
+    // same request publishes them and gets the original answer.
+    return drafts.map((d) => (d.kind === 'final' ? d.outcome : (error as Error)));
+  }
+  return drafts.map((d) => {
+    if (d.kind === 'final') return d.outcome;
+    const position = positions.get(commandKeyOf(d.stored));
+    return answer({ ...d.stored, published: true, position: position ?? d.stored.position }, d.replayed);
+  });
+}
+
+function resendOrConflict(command: MemberCommand, earlier: StoredCommand): Draft {
+  if (earlier.requestHash !== command.requestHash || earlier.memberId !== command.memberId) {
+    return {
+      kind: 'final',
+      outcome: {
+        status: 409,
+        body: {
+          type: 'urn:loyalty-ledger:problem:idempotency-key-reused',
+          title: 'Conflict',
+          status: 409,
+          code: 'IDEMPOTENCY.KEY_REUSED',
+          detail: `${command.commandKey} was already used for a different request`,
+        },
+        replayed: false,
+      },
+    };
+  }
+  return earlier.published ? { kind: 'final', outcome: answer(earlier, true) } : { kind: 'publish', stored: earlier, replayed: true };
+}
+
+function dedupe(commands: readonly StoredCommand[]): StoredCommand[] {
+  return [...new Map(commands.map((c) => [commandKeyOf(c), c])).values()];
+}
+
+/** One send for all events; then the commands are marked published with their last event's position. */
+async function publishAll(deps: BatchDependencies, commands: readonly StoredCommand[]): Promise<Map<string, string>> {
+  const events: LedgerEvent[] = commands.flatMap((c) => c.events);
+  if (events.length === 0) return new Map();
+  const positions = await deps.publisher.publish(events);
+  const tokens: { tenantId: string; commandKey: string; position: string }[] = [];
+  let index = 0;
+  for (const c of commands) {
+    index += c.events.length;
+    const last = positions[index - 1];
+    if (last !== undefined) tokens.push({ tenantId: c.tenantId, commandKey: c.commandKey, position: consistencyToken(last) });
+  }
+  await markPublished(deps.db, tokens);
+  return new Map(tokens.map((t) => [commandKeyOf(t), t.position]));
+}

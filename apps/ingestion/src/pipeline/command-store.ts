@@ -1,0 +1,144 @@
+import { type Kysely, type Transaction, sql } from 'kysely';
+import { type Database } from '@loyalty/db';
+import { INITIAL_MEMBER_STATE, type LedgerEvent, type MemberState } from '@loyalty/domain';
+
+export interface MemberRef {
+  readonly tenantId: string;
+  readonly memberId: string;
+}
+
+export interface StoredCommand {
+  readonly tenantId: string;
+  readonly commandKey: string;
+  readonly memberId: string;
+  readonly requestHash: string;
+  readonly status: number;
+  readonly summary: Record<string, unknown>;
+  readonly events: readonly LedgerEvent[];
+  readonly published: boolean;
+  readonly position: string | null;
+}
+
+export const memberKeyOf = (m: MemberRef): string => JSON.stringify([m.tenantId, m.memberId]);
+export const commandKeyOf = (c: { tenantId: string; commandKey: string }): string => JSON.stringify([c.tenantId, c.commandKey]);
+
+/**
+ * Locks the members' rows for the rest of the transaction, creating missing ones, in one sorted
+ * order: two batches that share members never deadlock, and decisions for one member serialise
+ * across all ingestion instances.
+ */
+export async function lockMembers(trx: Transaction<Database>, members: readonly MemberRef[]): Promise<Map<string, { state: MemberState; version: number }>> {
+  const unique = [...new Map(members.map((m) => [memberKeyOf(m), m])).values()];
+  await trx
+    .insertInto('ingestion_members')
+    .values(unique.map((m) => ({ tenant_id: m.tenantId, member_id: m.memberId, state: JSON.stringify(INITIAL_MEMBER_STATE), version: 0 })))
+    .onConflict((oc) => oc.columns(['tenant_id', 'member_id']).doNothing())
+    .execute();
+  const rows = await trx
+    .selectFrom('ingestion_members')
+    .select(['tenant_id', 'member_id', 'state', 'version'])
+    .where(sql<boolean>`(tenant_id, member_id) in (${sql.join(unique.map((m) => sql`(${m.tenantId}, ${m.memberId})`))})`)
+    .orderBy('tenant_id')
+    .orderBy('member_id')
+    .forUpdate()
+    .execute();
+  return new Map(rows.map((r) => [memberKeyOf({ tenantId: r.tenant_id, memberId: r.member_id }), { state: r.state as MemberState, version: r.version }]));
+}
+
+function toStored(r: {
+  tenant_id: string;
+  command_key: string;
+  member_id: string;
+  request_hash: string;
+  status: number;
+  summary: unknown;
+  events: unknown;
+  published: boolean;
+  position: string | null;
+}): StoredCommand {
+  return {
+    tenantId: r.tenant_id,
+    commandKey: r.command_key,
+    memberId: r.member_id,
+    requestHash: r.request_hash,
+    status: r.status,
+    summary: r.summary as Record<string, unknown>,
+    events: r.events as LedgerEvent[],
+    published: r.published,
+    position: r.position,
+  };
+}
+
+/** The stored commands among these keys (resends and id reuses). */
+export async function findCommands(trx: Transaction<Database>, keys: readonly { tenantId: string; commandKey: string }[]): Promise<Map<string, StoredCommand>> {
+  if (keys.length === 0) return new Map();
+  const rows = await trx
+    .selectFrom('ingestion_commands')
+    .selectAll()
+    .where(sql<boolean>`(tenant_id, command_key) in (${sql.join(keys.map((k) => sql`(${k.tenantId}, ${k.commandKey})`))})`)
+    .execute();
+  return new Map(rows.map((r) => [commandKeyOf({ tenantId: r.tenant_id, commandKey: r.command_key }), toStored(r)]));
+}
+
+/** Commands of these members whose events are not yet in the log, oldest first (the outbox). */
+export async function findUnpublished(trx: Transaction<Database>, members: readonly MemberRef[]): Promise<StoredCommand[]> {
+  const rows = await trx
+    .selectFrom('ingestion_commands')
+    .selectAll()
+    .where('published', '=', false)
+    .where(sql<boolean>`(tenant_id, member_id) in (${sql.join(members.map((m) => sql`(${m.tenantId}, ${m.memberId})`))})`)
+    .orderBy('seq')
+    .execute();
+  return rows.map(toStored);
+}
+
+export async function saveMembers(trx: Transaction<Database>, members: readonly (MemberRef & { state: MemberState; version: number })[]): Promise<void> {
+  if (members.length === 0) return;
+  await trx
+    .insertInto('ingestion_members')
+    .values(members.map((m) => ({ tenant_id: m.tenantId, member_id: m.memberId, state: JSON.stringify(m.state), version: m.version })))
+    .onConflict((oc) => oc.columns(['tenant_id', 'member_id']).doUpdateSet({ state: sql`excluded.state`, version: sql`excluded.version`, updated_at: sql`now()` }))
+    .execute();
+}
+
+export async function insertCommands(trx: Transaction<Database>, commands: readonly StoredCommand[]): Promise<void> {
+  if (commands.length === 0) return;
+  await trx
+    .insertInto('ingestion_commands')
+    .values(
+      commands.map((c) => ({
+        tenant_id: c.tenantId,
+        command_key: c.commandKey,
+        member_id: c.memberId,
+        request_hash: c.requestHash,
+        status: c.status,
+        summary: JSON.stringify(c.summary),
+        events: JSON.stringify(c.events),
+        published: c.published,
+        position: c.position,
+      })),
+    )
+    .execute();
+}
+
+/** Marks commands as in the log, with the position their events reached. */
+export async function markPublished(db: Kysely<Database>, published: readonly { tenantId: string; commandKey: string; position: string }[]): Promise<void> {
+  if (published.length === 0) return;
+  await sql`
+    update ingestion_commands as c set published = true, position = v.position
+    from (values ${sql.join(published.map((p) => sql`(${p.tenantId}, ${p.commandKey}, ${p.position})`))}) as v(tenant_id, command_key, position)
+    where c.tenant_id = v.tenant_id and c.command_key = v.command_key`.execute(db);
+}
+
+/** Members with events stuck in the outbox for longer than `olderThanMs` (their writer failed or died). */
+export async function membersWithStaleOutbox(db: Kysely<Database>, olderThanMs: number, limit: number): Promise<MemberRef[]> {
+  const rows = await db
+    .selectFrom('ingestion_commands')
+    .select(['tenant_id', 'member_id'])
+    .distinct()
+    .where('published', '=', false)
+    .where('created_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanMs / 1000})`)
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ tenantId: r.tenant_id, memberId: r.member_id }));
+}

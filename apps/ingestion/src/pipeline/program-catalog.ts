@@ -1,0 +1,20 @@
+import { type ProgramConfig, type TenantProgram, programAt } from '@loyalty/domain';
+
+/** Every tenant's program versions; tenants without a file of their own run the default program. */
+export class ProgramCatalog {
+  constructor(
+    private readonly tenants: ReadonlyMap<string, TenantProgram>,
+    private readonly fallback: TenantProgram,
+  ) {}
+
+  /** The version in force for the tenant at `time` (the time the request happened). */
+  at(tenantId: string, time: string): ProgramConfig {
+    const program = this.tenants.get(tenantId) ?? this.fallback;
+    const version = programAt(program, time) ?? programAt(this.fallback, time);
+    // The default program is effective from 2000; a time before it is rejected by validation.
+    if (version === undefined) throw new RangeError(`no program version in force at ${time} for tenant ${tenantId}`);
+    return version;
+  }
+}
+
+export const PROGRAM_CATALOG = Symbol('ProgramCatalog');

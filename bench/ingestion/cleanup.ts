@@ -1,0 +1,52 @@
+// The benchmark changes shared state (ingestion restarted in another mode, a throwaway topic).
+// Whatever happens (an error, Ctrl-C, a run that overruns its time budget) that state is put
+// back before the process exits.
+
+type Step = { readonly name: string; readonly fn: () => Promise<void> };
+
+const STEP_TIMEOUT_MS = 180_000;
+
+export class Cleanup {
+  private readonly steps: Step[] = [];
+  private running: Promise<void> | undefined;
+
+  add(name: string, fn: () => Promise<void>): void {
+    this.steps.push({ name, fn });
+  }
+
+  /** Runs the steps newest first, once; a failing or hanging step does not stop the others. */
+  run(): Promise<void> {
+    this.running ??= (async () => {
+      for (const step of [...this.steps].reverse()) {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`timed out after ${STEP_TIMEOUT_MS / 1000} s`)), STEP_TIMEOUT_MS);
+        });
+        try {
+          await Promise.race([step.fn(), timeout]);
+        } catch (error) {
+          console.error(`[bench] cleanup "${step.name}" failed: ${error instanceof Error ? error.message : String(error)}`);
+        } finally {
+          clearTimeout(timer);
+        }
+      }
+    })();
+    return this.running;
+  }
+}
+
+/**
+ * Runs the cleanup and exits on SIGINT, SIGTERM or when `budgetMs` has passed (the run is bounded
+ * in time whatever the server does). Returns a function that disarms the watchdog.
+ */
+export function guardWithCleanup(cleanup: Cleanup, budgetMs: number): () => void {
+  const bail = (reason: string, code: number) => {
+    console.error(`[bench] ${reason}: restoring the stack before exiting`);
+    void cleanup.run().finally(() => process.exit(code));
+  };
+  process.once('SIGINT', () => bail('interrupted', 130));
+  process.once('SIGTERM', () => bail('terminated', 143));
+  const watchdog = setTimeout(() => bail(`time budget of ${Math.round(budgetMs / 1000)} s exceeded`, 124), budgetMs);
+  watchdog.unref();
+  return () => clearTimeout(watchdog);
+}

@@ -1,0 +1,14 @@
+// The benchmark may only load this machine: the brokers it writes to must be loopback addresses.
+
+const LOOPBACK = /^(127(\.\d{1,3}){3}|localhost|\[::1\]|::1)$/;
+
+/** Parses KAFKA_BROKERS (host:port,...) and refuses any broker off the loopback interface. */
+export function loopbackBrokers(list: string | undefined): string[] {
+  const brokers = (list ?? '').split(',').map((b) => b.trim()).filter((b) => b.length > 0);
+  if (brokers.length === 0) throw new Error('KAFKA_BROKERS is not set in .stack/stack.env: is the stack up?');
+  for (const broker of brokers) {
+    const host = broker.slice(0, broker.lastIndexOf(':'));
+    if (!LOOPBACK.test(host)) throw new Error(`refusing to benchmark broker ${broker}: only loopback addresses are allowed`);
+  }
+  return brokers;
+}

@@ -1,0 +1,70 @@
+// Renders one run as Markdown: printed to the terminal and appended to bench/README.md, so what
+// the terminal shows and what is kept are the same text.
+import { type MachineInfo } from './machine-info';
+import { type PeakRss } from './peak-rss';
+import { type PhaseId, type PhaseOutcome, meetsTarget } from './phase-outcome';
+
+export interface RunReport {
+  readonly startedAt: Date;
+  readonly machine: MachineInfo;
+  readonly warmupS: number;
+  readonly durationS: number;
+  readonly payloadShape: string;
+  readonly phases: readonly PhaseOutcome[];
+  readonly peaks: readonly PeakRss[];
+  readonly notes: readonly string[];
+}
+
+const INGESTION_PHASES: readonly PhaseId[] = ['single-batched', 'single-naive', 'batch'];
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const ms = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '—' : n < 10 ? n.toFixed(1) : int(n));
+const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || b === 0 ? '—' : `${(a / b).toFixed(2)}×`);
+const cell = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
+
+function rateOf(phases: readonly PhaseOutcome[], id: PhaseId): number | undefined {
+  return phases.find((p) => p.id === id)?.rate;
+}
+
+function phaseRow(p: PhaseOutcome, phases: readonly PhaseOutcome[]): string {
+  const kafka = rateOf(phases, 'kafka-raw');
+  const vsKafka = INGESTION_PHASES.includes(p.id) ? ratio(p.rate, kafka) : '—';
+  const vsNaive = p.id === 'single-batched' ? ratio(p.rate, rateOf(phases, 'single-naive')) : '—';
+  const met = meetsTarget(p);
+  const target = p.target === undefined ? '—' : `≥ ${int(p.target.minRate)}${p.target.maxP99Ms === undefined ? '' : `, p99 ≤ ${p.target.maxP99Ms} ms`}`;
+  const verdict = p.failed ? '**FAILED**' : met === undefined ? '—' : met ? 'met' : 'missed';
+  const rate = p.rate === undefined ? '—' : `${int(p.rate)} ${p.unit}`;
+  const errors = p.errors === 0 ? '0' : `${int(p.errors)} (${cell(p.errorDetail)})`;
+  return `| ${p.label} | ${p.load} | ${rate} | ${ms(p.p50Ms)} | ${ms(p.p99Ms)} | ${errors} | ${vsKafka} | ${vsNaive} | ${target} | ${verdict} |`;
+}
+
+function peakRow(peak: PeakRss): string {
+  const mib = peak.kib === undefined ? '—' : int(peak.kib / 1024);
+  return `| ${peak.process} | ${peak.pid ?? '—'} | ${mib} | ${cell(peak.note)} |`;
+}
+
+export function renderRun(report: RunReport): string {
+  const { machine } = report;
+  const when = report.startedAt.toISOString().replace('T', ' ').slice(0, 16);
+  const lines = [
+    `### ${when} UTC`,
+    '',
+    `Machine: ${machine.cores} cores, ${machine.memTotalGiB} GiB, ${machine.cpuModel}. ` +
+      `Warm-up ${report.warmupS} s, measured ${report.durationS} s per phase. Payload: ${report.payloadShape}.`,
+    '',
+    '| phase | load | rate | p50 ms | p99 ms | errors | ÷ Kafka raw | batched ÷ naive | target | verdict |',
+    '|---|---|---:|---:|---:|---|---:|---:|---|---|',
+    ...report.phases.map((p) => phaseRow(p, report.phases)),
+    '',
+    '| process | pid | peak RSS MiB | note |',
+    '|---|---:|---:|---|',
+    ...report.peaks.map(peakRow),
+  ];
+  const failures = report.phases.filter((p) => p.failed && p.firstError !== undefined).map((p) => `${p.label} failed: \`${cell(p.firstError ?? '')}\``);
+  const settles = report.phases
+    .filter((p) => p.settle !== undefined && !p.settle.settled)
+    .map((p) => `${p.label} started on a busy machine (${Math.round((p.settle?.lastBusy ?? 0) * 100)}% CPU after ${Math.round(p.settle?.waitedS ?? 0)} s of waiting)`);
+  const notes = [...failures, ...settles, ...report.notes];
+  if (notes.length > 0) lines.push('', ...notes.map((n) => `- ${n}`));
+  return `${lines.join('\n')}\n`;
+}

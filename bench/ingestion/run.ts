@@ -1,0 +1,179 @@
+// `npm run bench:ingestion`: the write path of the ingestion service under load on the local
+// stack, everything co-located. Phases, in this order so that the phases that leave the largest
+// backlogs for the projector come last:
+//   1. Kafka raw limit (kafkajs alone, the ceiling everything else is a fraction of);
+//   2. single-event POSTs with ingestion restarted in INGESTION_PUBLISH_MODE=naive;
+//   3. single-event POSTs with ingestion restarted in its normal (batched) mode;
+//   4. the batch endpoint, same process.
+// Ingestion is left running in its normal mode at the end, also on failure or Ctrl-C.
+import { randomUUID } from 'node:crypto';
+import { type HttpPhaseSpec, runHttpPhase } from './autocannon-phase';
+import { countBatchResponse } from './batch-response';
+import { type BenchConfig, loadBenchConfig } from './bench-config';
+import { Cleanup, guardWithCleanup } from './cleanup';
+import { type SettleResult, waitForQuietCpu } from './cpu-settle';
+import { ensureStackUp } from './ensure-stack';
+import { type IngestionTarget, restartIngestion } from './ingestion-process';
+import { measureKafkaRawLimit } from './kafka-raw-limit';
+import { loopbackBrokers } from './loopback-brokers';
+import { machineInfo } from './machine-info';
+import { type PeakRss, readPeak, trackPeaks } from './peak-rss';
+import { type PhaseMeta, type PhaseOutcome, fromCrash, fromHttpPhase, fromKafkaRaw } from './phase-outcome';
+import { PostgresRssSampler } from './postgres-rss';
+import { PAYLOAD_SHAPE, purchaseFactory } from './purchase-factory';
+import { renderRun } from './results-table';
+import { RESULTS_FILE, appendRun } from './results-writer';
+import { pidfileOf, readDevApiKey, readPidfile, readStackEnv, stackFiles } from './stack-files';
+
+const OTHER_PROCESSES = ['ledger-projector', 'rules', 'connector', 'kafka', 'registry'] as const;
+const SINGLE_TARGET = { minRate: 3_000, maxP99Ms: 25 };
+const BATCH_TARGET = { minRate: 30_000 };
+
+/** Generous, but finite: every phase, settle, restart and the cleanup at their own limits. */
+function timeBudgetMs(config: BenchConfig): number {
+  const perPhase = config.warmupS + config.durationS + 60 + config.settleMaxS;
+  return (config.phases.size * perPhase + 2 * 160 + 180 + 60) * 1_000;
+}
+
+async function settle(config: BenchConfig, label: string): Promise<SettleResult> {
+  console.error(`[bench] ${label}: waiting for a quiet CPU (at most ${config.settleMaxS} s)`);
+  return waitForQuietCpu(config.settleMaxS);
+}
+
+async function main(): Promise<number> {
+  const config = loadBenchConfig(process.env);
+  const files = stackFiles();
+  const baseUrl = `http://127.0.0.1:${config.ingestionPort}`;
+  await ensureStackUp(files, baseUrl, config.upTimeoutS);
+  const apiKey = readDevApiKey(files);
+  const brokers = loopbackBrokers(readStackEnv(files)['KAFKA_BROKERS']);
+  const runId = randomUUID().slice(0, 8);
+  const startedAt = new Date();
+  const ingestion: IngestionTarget = { files, port: config.ingestionPort };
+
+  const cleanup = new Cleanup();
+  const disarm = guardWithCleanup(cleanup, timeBudgetMs(config));
+  let ingestionIsNormal = true;
+  cleanup.add('restore ingestion', async () => {
+    if (ingestionIsNormal) return;
+    await restartIngestion(ingestion, {});
+    ingestionIsNormal = true;
+  });
+
+  const others = trackPeaks(OTHER_PROCESSES.map((name) => ({ process: name, pid: readPidfile(pidfileOf(files, name)) })));
+  const postgres = new PostgresRssSampler(files.postgresDataDir);
+  postgres.start();
+
+  const nextPurchase = purchaseFactory(config.tenantId, runId);
+  const single = (title: string): HttpPhaseSpec => ({
+    title,
+    baseUrl,
+    path: '/v1/purchases',
+    apiKey,
+    connections: config.singleConnections,
+    warmupS: config.warmupS,
+    durationS: config.durationS,
+    nextBody: () => JSON.stringify(nextPurchase()),
+    countUnits: () => ({ accepted: 1, failed: 0 }),
+  });
+  const batch: HttpPhaseSpec = {
+    title: 'batch endpoint',
+    baseUrl,
+    path: '/v1/purchases/batch',
+    apiKey,
+    connections: config.batchConnections,
+    warmupS: config.warmupS,
+    durationS: config.durationS,
+    nextBody: () => JSON.stringify({ purchases: Array.from({ length: config.batchSize }, nextPurchase) }),
+    countUnits: (body) => countBatchResponse(body, config.batchSize),
+  };
+
+  const phases: PhaseOutcome[] = [];
+  const peaks: PeakRss[] = [];
+  const singleLoad = `${config.singleConnections} connections`;
+  try {
+    if (config.phases.has('kafka')) {
+      const meta: PhaseMeta = {
+        id: 'kafka-raw',
+        label: 'Kafka raw (kafkajs, acks=-1, idempotent)',
+        unit: 'msg/s',
+        load: `${config.kafkaConcurrency} sends × ${config.kafkaBatch} msgs, 3 partitions`,
+        settle: await settle(config, 'kafka raw limit'),
+      };
+      const spec = { brokers, runId, tenantId: config.tenantId, warmupS: config.warmupS, durationS: config.durationS, batchSize: config.kafkaBatch, concurrency: config.kafkaConcurrency };
+      phases.push(await measureKafkaRawLimit(spec, (name, fn) => cleanup.add(name, fn)).then((r) => fromKafkaRaw(meta, r), (e: unknown) => fromCrash(meta, e)));
+    }
+
+    if (config.phases.has('naive')) {
+      const meta: PhaseMeta = { id: 'single-naive', label: 'POST /v1/purchases, naive mode', unit: 'events/s', load: singleLoad };
+      try {
+        ingestionIsNormal = false;
+        const [tracked] = trackPeaks([{ process: 'ingestion (naive mode)', pid: await restartIngestion(ingestion, { INGESTION_PUBLISH_MODE: 'naive' }) }]);
+        const settled = await settle(config, 'naive mode');
+        try {
+          phases.push(fromHttpPhase({ ...meta, settle: settled }, await runHttpPhase(single('single POSTs, naive mode'))));
+        } finally {
+          if (tracked !== undefined) peaks.push(readPeak(tracked));
+        }
+      } catch (error) {
+        phases.push(fromCrash(meta, error));
+      }
+    }
+
+    if (config.phases.has('single') || config.phases.has('batch')) {
+      // Restarted even when it already runs normally: a process left in naive mode by an earlier
+      // run that was killed outright must not pass for the batched one, and the peak RSS starts fresh.
+      ingestionIsNormal = false;
+      let tracked: ReturnType<typeof trackPeaks>[number] | undefined;
+      let restartError: unknown;
+      try {
+        [tracked] = trackPeaks([{ process: 'ingestion (normal, batched)', pid: await restartIngestion(ingestion, {}) }]);
+        ingestionIsNormal = true;
+      } catch (error) {
+        restartError = error;
+      }
+      const run = async (meta: PhaseMeta, spec: HttpPhaseSpec) => {
+        if (restartError !== undefined) return fromCrash(meta, restartError);
+        const settled = await settle(config, spec.title);
+        return runHttpPhase(spec).then((r) => fromHttpPhase({ ...meta, settle: settled }, r), (e: unknown) => fromCrash(meta, e));
+      };
+      if (config.phases.has('single')) {
+        const meta: PhaseMeta = { id: 'single-batched', label: 'POST /v1/purchases, batched mode', unit: 'events/s', load: singleLoad, target: SINGLE_TARGET };
+        phases.push(await run(meta, single('single POSTs, batched mode')));
+      }
+      if (config.phases.has('batch')) {
+        const load = `${config.batchConnections} connections × ${config.batchSize} purchases`;
+        phases.push(await run({ id: 'batch', label: 'POST /v1/purchases/batch', unit: 'purchases/s', load, target: BATCH_TARGET }, batch));
+      }
+      if (tracked !== undefined) peaks.push(readPeak(tracked));
+    }
+  } finally {
+    await cleanup.run();
+    disarm();
+  }
+
+  const pg = postgres.stop();
+  peaks.push(...others.map((p) => readPeak(p)));
+  peaks.push({ process: 'postgres (sum)', pid: undefined, kib: pg.kib, note: `VmRSS summed over ${pg.processes} processes, sampled each second; shared buffers counted once per process` });
+  peaks.push({ process: 'bench harness', pid: process.pid, kib: process.resourceUsage().maxRSS, note: 'autocannon and kafkajs, on the same cores' });
+
+  const notes = ['Batch latency is per request (one request carries all its purchases).'];
+  const naive = phases.find((p) => p.id === 'single-naive')?.rate;
+  const batched = phases.find((p) => p.id === 'single-batched')?.rate;
+  if (naive !== undefined && batched !== undefined && Math.abs(batched / naive - 1) < 0.1) {
+    notes.push('batched ≈ naive: check that ingestion honours INGESTION_PUBLISH_MODE (it does not report which mode it runs in).');
+  }
+  const markdown = renderRun({ startedAt, machine: machineInfo(), warmupS: config.warmupS, durationS: config.durationS, payloadShape: PAYLOAD_SHAPE, phases, peaks, notes });
+  console.log(`\n${markdown}`);
+  appendRun(markdown);
+  console.error(`[bench] appended to ${RESULTS_FILE}`);
+  return phases.some((p) => p.failed) ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);
