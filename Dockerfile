@@ -6,6 +6,7 @@ COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 COPY tsconfig.base.json ./
 COPY schemas ./schemas
+COPY config ./config
 COPY libs ./libs
 COPY apps ./apps
 COPY tools ./tools

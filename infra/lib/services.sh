@@ -5,6 +5,8 @@ SERVICES=(ingestion ledger-projector rules connector)
 SECRETS_DIR="$STACK_DIR/secrets"
 DEV_API_KEY_FILE="$SECRETS_DIR/dev-api-key"
 API_KEYS_FILE="$SECRETS_DIR/api-keys.json"
+ADMIN_KEYS_FILE="$SECRETS_DIR/admin-keys.json"
+WEBHOOK_SECRETS_FILE="$SECRETS_DIR/webhook-secrets.json"
 DEV_TENANT="${DEV_TENANT:-demo}"
 
 service_port() {
@@ -16,9 +18,9 @@ service_port() {
   esac
 }
 
-# A development API key for the demo tenant: random, kept in the stack folder (0600); only its
-# SHA-256 goes into the key file the services read.
-ensure_dev_api_key() { "$ROOT/infra/bin/dev-api-key" "$SECRETS_DIR" "$DEV_TENANT"; }
+# Development credentials for the demo tenant: random, kept in the stack folder (0600); the services
+# read only hashes of keys (and the HMAC secret, which cannot be hashed).
+ensure_dev_api_key() { "$ROOT/infra/bin/dev-secrets" "$SECRETS_DIR" "$DEV_TENANT"; }
 
 service_pidfile() { echo "$STACK_DIR/run/$1.pid"; }
 
@@ -32,7 +34,7 @@ service_start() {
     set -a
     source "$STACK_ENV_FILE"
     set +a
-    export API_KEYS_FILE INGESTION_PORT LEDGER_QUERY_PORT RULES_PORT CONNECTOR_PORT
+    export API_KEYS_FILE ADMIN_KEYS_FILE WEBHOOK_SECRETS_FILE INGESTION_PORT LEDGER_QUERY_PORT RULES_PORT CONNECTOR_PORT
     exec setsid nohup "$ROOT/infra/bin/node-run" "$ROOT/apps/$name/src/main.ts" >"$STACK_DIR/logs/$name.log" 2>&1 </dev/null
   ) &
   echo $! >"$pidfile"
@@ -66,11 +68,12 @@ print_endpoints() {
     postgres         127.0.0.1:$PGPORT (user $PGUSER, password in $PG_PASSWORD_FILE)
     logs             $STACK_DIR/logs/
     dev API key      tenant '$DEV_TENANT', key in $DEV_API_KEY_FILE
+    dev admin key    $SECRETS_DIR/dev-admin-key (adjustments); HMAC secret in $WEBHOOK_SECRETS_FILE
 
   Try:
     KEY=\$(cat $DEV_API_KEY_FILE)
     curl -s -X POST http://127.0.0.1:$INGESTION_PORT/v1/purchases -H "X-Api-Key: \$KEY" -H 'content-type: application/json' \\
-      -d '{"tenantId":"$DEV_TENANT","transactionId":"tx-1","memberId":"m-1","occurredAt":"2026-11-22T10:00:00Z","currency":"EUR","lines":[{"lineId":"1","category":"ski-equipment","amountMinor":19999}]}'
+      -d '{"tenantId":"$DEV_TENANT","transactionId":"tx-1","memberId":"m-1","occurredAt":"2026-11-22T10:00:00Z","channel":"web","currency":"EUR","lines":[{"lineId":"1","sku":"SKI-1","category":"ski-equipment","quantity":1,"unitPriceMinor":19999}]}'
     curl -s http://127.0.0.1:$LEDGER_QUERY_PORT/v1/members/m-1/balance -H "X-Api-Key: \$KEY"
 
 TXT

@@ -28,6 +28,7 @@ export interface IngestionSettings {
   readonly publishTimeoutMs: number;
   readonly pipeline: PipelineOptions;
   readonly programsDir: string;
+  readonly storefrontGroupId: string;
 }
 
 const ingestionEnvSchema = z.object({
@@ -35,6 +36,7 @@ const ingestionEnvSchema = z.object({
   /** `naive` (one command, one transaction, one awaited send) exists for the benchmark's comparison. */
   INGESTION_PUBLISH_MODE: z.enum(['batched', 'naive']).default('batched'),
   PROGRAMS_DIR: z.string().min(1).default(join(__dirname, '..', '..', '..', 'config', 'programs')),
+  STOREFRONT_INPUT_GROUP: z.string().regex(/^[a-zA-Z0-9._-]+$/).default('ingestion.storefront-input.v1'),
 });
 
 /** Parses ingestion's whole environment once; throws ConfigError naming each bad variable. */
@@ -56,5 +58,6 @@ export function ingestionSettings(env: Env): IngestionSettings {
     publishTimeoutMs: parsed.ingestion.PUBLISH_TIMEOUT_MS,
     pipeline: PIPELINE_MODES[parsed.ingestion.INGESTION_PUBLISH_MODE],
     programsDir: parsed.ingestion.PROGRAMS_DIR,
+    storefrontGroupId: parsed.ingestion.STOREFRONT_INPUT_GROUP,
   };
 }

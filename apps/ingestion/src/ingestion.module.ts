@@ -17,7 +17,16 @@ import {
   serviceLoggerModule,
   systemAuthClock,
 } from '@loyalty/http';
-import { EVENT_PUBLISHER, KafkaEventPublisher, KafkaHealthProbe, createKafkaClient, ledgerTopology } from '@loyalty/kafka';
+import {
+  EVENT_PUBLISHER,
+  KafkaEventPublisher,
+  KafkaHealthProbe,
+  STOREFRONT_DLQ_TOPIC,
+  STOREFRONT_INPUT_TOPIC,
+  createKafkaClient,
+  ledgerTopology,
+  prefixed,
+} from '@loyalty/kafka';
 import { RecordActivityHttpController } from './activities/record-activity.http.controller';
 import { AdjustPointsHttpController } from './adjustments/adjust-points.http.controller';
 import { deterministicId } from './ids/deterministic-id';
@@ -31,6 +40,7 @@ import { loadProgramCatalog } from './program/program-files';
 import { RecordPurchaseHttpController } from './purchases/record-purchase.http.controller';
 import { RedemptionsHttpController } from './redemptions/redemptions.http.controller';
 import { RecordReturnHttpController } from './returns/record-return.http.controller';
+import { STOREFRONT_INPUT, StorefrontInputConsumer, type StorefrontInputSettings } from './storefront-input/storefront-input.consumer';
 
 const KAFKA_PROBE = Symbol('KafkaHealthProbe');
 
@@ -66,6 +76,12 @@ export class IngestionModule {
     const db = createDatabase({ ...settings.database, poolSize: Math.max(settings.database.poolSize, settings.pipeline.concurrency + 2) }, 'ingestion');
     const publisher = new KafkaEventPublisher(kafka, topology.codec, { topic: topology.topic, timeoutMs: settings.publishTimeoutMs });
     const programs = loadProgramCatalog(settings.programsDir);
+    const storefrontInput: StorefrontInputSettings = {
+      kafka,
+      topic: prefixed(settings.kafka.KAFKA_TOPIC_PREFIX, STOREFRONT_INPUT_TOPIC),
+      deadLetterTopic: prefixed(settings.kafka.KAFKA_TOPIC_PREFIX, STOREFRONT_DLQ_TOPIC),
+      groupId: settings.storefrontGroupId,
+    };
     const checks: DependencyCheck[] = [
       { name: 'kafka', probe: () => probe.reachable(), downMessage: 'kafka unreachable: writes answer 503' },
       { name: 'postgres', probe: async () => (await sql`select 1`.execute(db), true), downMessage: 'postgres unreachable: writes answer 503' },
@@ -92,6 +108,7 @@ export class IngestionModule {
         { provide: KAFKA_PROBE, useValue: probe },
         { provide: EVENT_PUBLISHER, useValue: publisher },
         { provide: HEALTH_CHECKS, useValue: checks },
+        { provide: STOREFRONT_INPUT, useValue: storefrontInput },
         {
           provide: COMMAND_PIPELINE,
           inject: [PROGRAM_CATALOG],
@@ -102,6 +119,7 @@ export class IngestionModule {
         TenantAuthGuard,
         AdminKeyGuard,
         OutboxRelay,
+        StorefrontInputConsumer,
         WriteModelLifecycle,
       ],
     };

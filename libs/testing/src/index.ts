@@ -7,3 +7,6 @@ export * from './eventually';
 export * from './service-process';
 export * from './service-env';
 export * from './fixtures/ledger-event.fixtures';
+export * from './test-programs';
+export * from './test-credentials';
+export * from './test-system';

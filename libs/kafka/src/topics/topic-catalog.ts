@@ -28,6 +28,10 @@ export type TopicCatalog = z.infer<typeof catalogSchema>;
 export const LEDGER_TOPIC = 'loyalty.ledger.events.v1';
 /** Dead letters of the ledger consumers. */
 export const LEDGER_DLQ_TOPIC = 'loyalty.ledger.dlq.v1';
+/** Storefront input (JSON), the Kafka alternative to ingestion's HTTP API. */
+export const STOREFRONT_INPUT_TOPIC = 'loyalty.storefront.input.v1';
+/** Storefront input that could not be recorded, with the reason. */
+export const STOREFRONT_DLQ_TOPIC = 'loyalty.storefront.dlq.v1';
 
 /** Where `schemas/` is; overridable for packaged deployments. */
 export function schemasDir(env: Readonly<Record<string, string | undefined>> = process.env): string {

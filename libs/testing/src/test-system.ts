@@ -1,0 +1,80 @@
+import { type DatabaseConfig, type KafkaConfig } from '@loyalty/config';
+import { type ProgramConfig } from '@loyalty/domain';
+import { eventually } from './eventually';
+import { type RunningService, freePort, startService } from './service-process';
+import { databaseEnv, kafkaEnv } from './service-env';
+import { type TestCredentials, writeTestCredentials } from './test-credentials';
+import { createMigratedTestDatabase, dropTestDatabase } from './test-database';
+import { provisionTestKafka } from './test-kafka';
+import { writeTestPrograms } from './test-programs';
+import { uniqueTestId } from './unique-id';
+
+export interface TestSystemOptions {
+  readonly tenants?: readonly string[];
+  readonly programs?: Readonly<Record<string, Partial<ProgramConfig>>>;
+  /** How many ingestion instances (they share the write model and the Kafka groups). */
+  readonly ingestionInstances?: number;
+  readonly ingestionEnv?: Readonly<Record<string, string>>;
+}
+
+/** Ingestion and the ledger projector as real processes on their own topics and database. */
+export interface TestSystem {
+  readonly kafka: KafkaConfig;
+  readonly database: DatabaseConfig;
+  readonly credentials: TestCredentials;
+  readonly ingestion: readonly RunningService[];
+  readonly projector: RunningService;
+  /** POST to the first ingestion instance (or `instance`) with the tenant's API key. */
+  post(path: string, body: unknown, options?: { tenant?: string; headers?: Record<string, string>; instance?: number }): Promise<Response>;
+  /** GET a member's balance from the query API once its total satisfies `until`. */
+  balance(memberId: string, until: (b: BalanceView) => boolean, tenant?: string): Promise<BalanceView>;
+  stop(): Promise<void>;
+}
+
+export interface BalanceView {
+  readonly currencies: readonly { currency: string; active: number; pending: number }[];
+  readonly total: { active: number; pending: number };
+}
+
+export async function startTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
+  const tenants = options.tenants ?? ['acme', 'globex'];
+  const kafka = await provisionTestKafka('sys');
+  const database = await createMigratedTestDatabase();
+  const credentials = writeTestCredentials(tenants);
+  const programsDir = writeTestPrograms(options.programs ?? { acme: { pendingDays: 0 } });
+  const shared = { ...kafkaEnv(kafka), ...databaseEnv(database), ...credentials.env };
+  const ingestion = await Promise.all(
+    Array.from({ length: options.ingestionInstances ?? 1 }, async () => {
+      const port = await freePort();
+      return startService('ingestion', { ...shared, PROGRAMS_DIR: programsDir, INGESTION_PORT: String(port), STOREFRONT_INPUT_GROUP: `${kafka.KAFKA_TOPIC_PREFIX}input`, ...options.ingestionEnv }, port);
+    }),
+  );
+  const queryPort = await freePort();
+  const projector = await startService('ledger-projector', { ...shared, LEDGER_QUERY_PORT: String(queryPort), LEDGER_PROJECTOR_GROUP: uniqueTestId('group') }, queryPort);
+  const key = (tenant: string) => credentials.apiKeys[tenant] ?? 'no-key';
+
+  return {
+    kafka,
+    database,
+    credentials,
+    ingestion,
+    projector,
+    post: (path, body, o = {}) =>
+      fetch(`${ingestion[o.instance ?? 0]?.baseUrl ?? ''}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': key(o.tenant ?? tenants[0] ?? 'acme'), ...o.headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
+    balance: (memberId, until, tenant) =>
+      eventually(async () => {
+        const response = await fetch(`${projector.baseUrl}/v1/members/${memberId}/balance`, { headers: { 'x-api-key': key(tenant ?? tenants[0] ?? 'acme') } });
+        if (response.status !== 200) return undefined;
+        const view = (await response.json()) as BalanceView;
+        return until(view) ? view : undefined;
+      }, `the balance of ${memberId}`),
+    stop: async () => {
+      await Promise.all([...ingestion.map((s) => s.stop()), projector.stop()]);
+      await dropTestDatabase(database);
+    },
+  };
+}
