@@ -1,11 +1,12 @@
 // Postgres is a family of processes (postmaster, backends, writers) whose children rename
 // themselves, so neither one pidfile nor a command-line match finds them all. The postmaster's pid
 // is the first line of <data>/postmaster.pid; its children are found by parent pid. Their VmRSS
-// is summed on a timer and the peak kept. The sum overstates real use: shared_buffers pages touched
-// by several backends count once per backend.
+// is summed on a timer and the peak kept. That sum overstates real use (shared_buffers pages
+// touched by several backends count once per backend), so the PSS sum, which shares them out, is
+// kept beside it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { allPids, commandLine, parentOf, statusKib } from './proc-fs';
+import { allPids, commandLine, parentOf, pssKib, statusKib } from './proc-fs';
 
 function postmasterPid(dataDir: string): number | undefined {
   try {
@@ -24,12 +25,14 @@ export function postgresPids(dataDir: string): number[] {
 }
 
 export interface PostgresPeak {
-  readonly kib: number | undefined;
+  readonly rssKib: number | undefined;
+  readonly pssKib: number | undefined;
   readonly processes: number;
 }
 
 export class PostgresRssSampler {
-  private peakKib: number | undefined;
+  private peakRssKib: number | undefined;
+  private peakPssKib: number | undefined;
   private peakProcesses = 0;
   private timer: NodeJS.Timeout | undefined;
 
@@ -45,16 +48,18 @@ export class PostgresRssSampler {
   stop(): PostgresPeak {
     clearInterval(this.timer);
     this.sample();
-    return { kib: this.peakKib, processes: this.peakProcesses };
+    return { rssKib: this.peakRssKib, pssKib: this.peakPssKib, processes: this.peakProcesses };
   }
 
   private sample(): void {
     const pids = postgresPids(this.dataDir);
     if (pids.length === 0) return;
-    const kib = pids.reduce((sum, pid) => sum + (statusKib(pid, 'VmRSS') ?? 0), 0);
-    if (this.peakKib === undefined || kib > this.peakKib) {
-      this.peakKib = kib;
+    const rss = pids.reduce((sum, pid) => sum + (statusKib(pid, 'VmRSS') ?? 0), 0);
+    const pss = pids.reduce((sum, pid) => sum + (pssKib(pid) ?? 0), 0);
+    if (this.peakRssKib === undefined || rss > this.peakRssKib) {
+      this.peakRssKib = rss;
       this.peakProcesses = pids.length;
     }
+    if (this.peakPssKib === undefined || pss > this.peakPssKib) this.peakPssKib = pss;
   }
 }

@@ -35,6 +35,16 @@ export function statusKib(pid: number, field: 'VmRSS' | 'VmHWM'): number | undef
 }
 
 /**
+ * Proportional set size from /proc/<pid>/smaps_rollup, in KiB: shared pages divided among the
+ * processes mapping them, so it can be summed over a process family without double counting.
+ */
+export function pssKib(pid: number): number | undefined {
+  const rollup = readOrUndefined(`/proc/${pid}/smaps_rollup`);
+  const match = rollup === undefined ? null : /^Pss:\s+(\d+) kB$/m.exec(rollup);
+  return match?.[1] === undefined ? undefined : Number.parseInt(match[1], 10);
+}
+
+/**
  * Resets VmHWM to the current RSS (`echo 5 > clear_refs`, Linux >= 4.0), so the peak read later
  * belongs to this run's load and not to whatever the process did since it started. Needs the
  * right to ptrace the process (root, or the same user); false when refused.

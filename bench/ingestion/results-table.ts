@@ -20,6 +20,12 @@ const INGESTION_PHASES: readonly PhaseId[] = ['single-batched', 'single-naive', 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '—' : n < 10 ? n.toFixed(1) : int(n));
 const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || b === 0 ? '—' : `${(a / b).toFixed(2)}×`);
+/** Small shares keep two significant digits: 0.25 % and 0.31 % must not both print as 0 %. */
+const share = (a: number | undefined, b: number | undefined) => {
+  if (a === undefined || b === undefined || b === 0) return '—';
+  const pct = (a / b) * 100;
+  return `${pct >= 10 ? Math.round(pct) : pct.toPrecision(2)} %`;
+};
 const cell = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
 
 function rateOf(phases: readonly PhaseOutcome[], id: PhaseId): number | undefined {
@@ -28,7 +34,7 @@ function rateOf(phases: readonly PhaseOutcome[], id: PhaseId): number | undefine
 
 function phaseRow(p: PhaseOutcome, phases: readonly PhaseOutcome[]): string {
   const kafka = rateOf(phases, 'kafka-raw');
-  const vsKafka = INGESTION_PHASES.includes(p.id) ? ratio(p.rate, kafka) : '—';
+  const vsKafka = INGESTION_PHASES.includes(p.id) ? share(p.rate, kafka) : '—';
   const vsNaive = p.id === 'single-batched' ? ratio(p.rate, rateOf(phases, 'single-naive')) : '—';
   const met = meetsTarget(p);
   const target = p.target === undefined ? '—' : `≥ ${int(p.target.minRate)}${p.target.maxP99Ms === undefined ? '' : `, p99 ≤ ${p.target.maxP99Ms} ms`}`;
@@ -52,7 +58,7 @@ export function renderRun(report: RunReport): string {
     `Machine: ${machine.cores} cores, ${machine.memTotalGiB} GiB, ${machine.cpuModel}. ` +
       `Warm-up ${report.warmupS} s, measured ${report.durationS} s per phase. Payload: ${report.payloadShape}.`,
     '',
-    '| phase | load | rate | p50 ms | p99 ms | errors | ÷ Kafka raw | batched ÷ naive | target | verdict |',
+    '| phase | load | rate | p50 ms | p99 ms | errors | of Kafka raw | batched ÷ naive | target | verdict |',
     '|---|---|---:|---:|---:|---|---:|---:|---|---|',
     ...report.phases.map((p) => phaseRow(p, report.phases)),
     '',

@@ -154,7 +154,9 @@ async function main(): Promise<number> {
 
   const pg = postgres.stop();
   peaks.push(...others.map((p) => readPeak(p)));
-  peaks.push({ process: 'postgres (sum)', pid: undefined, kib: pg.kib, note: `VmRSS summed over ${pg.processes} processes, sampled each second; shared buffers counted once per process` });
+  const pss = pg.pssKib === undefined ? 'unknown' : `${Math.round(pg.pssKib / 1024)} MiB`;
+  const pgNote = `VmRSS summed over ${pg.processes} processes, sampled each second (shared buffers counted once per process; PSS sum ${pss})`;
+  peaks.push({ process: 'postgres (sum)', pid: undefined, kib: pg.rssKib, note: pgNote });
   peaks.push({ process: 'bench harness', pid: process.pid, kib: process.resourceUsage().maxRSS, note: 'autocannon and kafkajs, on the same cores' });
 
   const notes = ['Batch latency is per request (one request carries all its purchases).'];
