@@ -1,10 +1,10 @@
 // The one place that knows what a purchase request looks like, so the benchmark follows the API
 // when it changes.
 //
-// This builds the TARGET shape of the issue (a `channel`, lines with sku, quantity, unit price and
-// discount). Until the ingestion service accepts it, single-event phases answer 400 and are
-// reported as failed. The shape the service took before (lines of {lineId, category, amountMinor},
-// no channel) was used once to test the harness end to end; see bench/README.md.
+// This builds the TARGET shape of the issue: a `channel`, and lines with sku, quantity, unit price
+// and discount. The harness was first tested end to end with the shape the service took before
+// (lines of {lineId, category, amountMinor}, no channel); by then the service had moved to this
+// one and answered 400 naming the missing fields, which the harness reported as failed phases.
 
 /** Recorded with each run's results, so figures from different payloads are never compared. */
 export const PAYLOAD_SHAPE = 'target: channel + lines {sku, quantity, unitPriceMinor, discountMinor}';

@@ -1,0 +1,100 @@
+import pg from 'pg';
+import { signStorefrontRequest } from '@loyalty/http';
+import { type TestSystem, startTestSystem, uniqueTestId } from '@loyalty/testing';
+
+/** Hostile and broken requests: each gets a clear 4xx problem, and nothing is written. */
+describe('bad input', () => {
+  let system: TestSystem;
+  const memberId = uniqueTestId('m');
+
+  beforeAll(async () => {
+    system = await startTestSystem();
+  });
+
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  const url = () => `${system.ingestion[0]!.baseUrl}/v1/purchases`;
+  const valid = () => ({
+    tenantId: 'acme',
+    transactionId: uniqueTestId('tx'),
+    memberId,
+    occurredAt: '2026-11-22T10:00:00Z',
+    channel: 'web',
+    currency: 'EUR',
+    lines: [{ lineId: '1', sku: 'TEE', category: 'apparel', quantity: 1, unitPriceMinor: 5_000 }],
+  });
+  const withKey = { 'content-type': 'application/json', 'x-api-key': '' };
+  const send = (body: string, headers: Record<string, string> = {}) =>
+    fetch(url(), { method: 'POST', headers: { ...withKey, 'x-api-key': system.credentials.apiKeys['acme']!, ...headers }, body });
+
+  async function expectProblem(response: Response, status: number, code: string): Promise<void> {
+    expect({ status: response.status, type: response.headers.get('content-type') }).toEqual({ status, type: expect.stringContaining('application/problem+json') });
+    expect(((await response.json()) as { code: string }).code).toBe(code);
+  }
+
+  it('malformed JSON', async () => {
+    await expectProblem(await send('{"tenantId": "acme",'), 400, 'REQUEST.MALFORMED_JSON');
+  });
+
+  it('wrong types, unknown fields, negative money, hostile ids', async () => {
+    const cases: unknown[] = [
+      { ...valid(), lines: [{ lineId: '1', sku: 'T', category: 'apparel', quantity: '1', unitPriceMinor: 5_000 }] },
+      { ...valid(), lines: [{ lineId: '1', sku: 'T', category: 'apparel', quantity: 1, unitPriceMinor: -1 }] },
+      { ...valid(), isAdmin: true },
+      { ...valid(), memberId: 'm|1' },
+      { ...valid(), memberId: "m'; drop table member_balances; --" },
+      { ...valid(), transactionId: 'x'.repeat(129) },
+      [],
+      'a string',
+    ];
+    for (const body of cases) await expectProblem(await send(JSON.stringify(body)), 400, 'REQUEST.INVALID');
+  });
+
+  it('an oversized body is refused before it is read', async () => {
+    const huge = JSON.stringify({ ...valid(), padding: 'x'.repeat(5 * 1024 * 1024) });
+    await expectProblem(await send(huge), 413, 'REQUEST.TOO_LARGE');
+  });
+
+  it('an unknown tenant: in the body (403), or as the signer (401)', async () => {
+    await expectProblem(await send(JSON.stringify({ ...valid(), tenantId: 'umbrella' })), 403, 'AUTH.TENANT_MISMATCH');
+    const raw = JSON.stringify({ ...valid(), tenantId: 'umbrella' });
+    const now = Math.floor(Date.now() / 1000);
+    const signed = await fetch(url(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-tenant-id': 'umbrella', 'x-signature-timestamp': String(now), 'x-signature': signStorefrontRequest('whsec_guess-guess-guess-guess-guess-guess', now, Buffer.from(raw)) },
+      body: raw,
+    });
+    await expectProblem(signed, 401, 'AUTH.SIGNATURE_INVALID');
+  });
+
+  it('a bad signature, a tampered body and a replayed (stale) signature', async () => {
+    const secret = system.credentials.webhookSecrets['acme']!;
+    const raw = JSON.stringify(valid());
+    const now = Math.floor(Date.now() / 1000);
+    const post = (body: string, timestamp: number, signature: string) =>
+      fetch(url(), { method: 'POST', headers: { 'content-type': 'application/json', 'x-tenant-id': 'acme', 'x-signature-timestamp': String(timestamp), 'x-signature': signature }, body });
+
+    await expectProblem(await post(raw, now, signStorefrontRequest('whsec_not-the-secret-not-the-secret-xx', now, Buffer.from(raw))), 401, 'AUTH.SIGNATURE_INVALID');
+    await expectProblem(await post(raw.replace('5000', '9000'), now, signStorefrontRequest(secret, now, Buffer.from(raw))), 401, 'AUTH.SIGNATURE_INVALID');
+    // A request captured ten minutes ago and sent again: its signature is valid but stale.
+    const then = now - 600;
+    await expectProblem(await post(raw, then, signStorefrontRequest(secret, then, Buffer.from(raw))), 401, 'AUTH.SIGNATURE_STALE');
+  });
+
+  it('nothing of the above was written: no command, no member, no event', async () => {
+    const db = system.database;
+    const client = new pg.Client({ host: db.host, port: db.port, user: db.user, password: db.password, database: db.database });
+    await client.connect();
+    try {
+      const commands = await client.query('select count(*)::int as n from ingestion_commands where member_id = $1', [memberId]);
+      const members = await client.query('select count(*)::int as n from ingestion_members where member_id = $1', [memberId]);
+      expect([commands.rows[0].n, members.rows[0].n]).toEqual([0, 0]);
+    } finally {
+      await client.end();
+    }
+    const balance = await fetch(`${system.projector.baseUrl}/v1/members/${memberId}/balance`, { headers: { 'x-api-key': system.credentials.apiKeys['acme']! } });
+    expect(balance.status).toBe(404);
+  });
+});
