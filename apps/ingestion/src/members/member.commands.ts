@@ -5,12 +5,14 @@ import { decideChangeCustomTier } from './custom-tier.decide';
 import { decideEnrolMember } from './enrol-member.decide';
 import { type EnrolMemberRequest, type UpdateProfileRequest } from './member.requests';
 import { decideUpdateProfile } from './update-profile.decide';
+import { NO_NEEDS } from '../pipeline/state-needs';
 
 export function enrolMemberCommand(request: EnrolMemberRequest): MemberCommand {
   return {
     tenantId: request.tenantId,
     memberId: request.memberId,
     commandKey: `enrol:${request.memberId}`,
+    needs: NO_NEEDS,
     requestHash: requestHash(request),
     occurredAt: request.enrolledAt,
     decide: (state, program, context) =>
@@ -30,6 +32,7 @@ export function updateProfileCommand(tenantId: string, memberId: string, updateI
     tenantId,
     memberId,
     commandKey: `profile:${memberId}:${updateId}`,
+    needs: NO_NEEDS,
     requestHash: requestHash(request),
     occurredAt: null,
     decide: (state, _program, context) => decideUpdateProfile({ tenantId, memberId, updateId, changes: request }, state, context),
@@ -42,6 +45,7 @@ export function changeCustomTierCommand(tenantId: string, memberId: string, tier
     tenantId,
     memberId,
     commandKey: `tier:${memberId}:${tier}:${assign ? 'assign' : 'revoke'}:${requestId}`,
+    needs: NO_NEEDS,
     requestHash: requestHash({ memberId, tier, assign }),
     occurredAt: null,
     decide: (state, program, context) => decideChangeCustomTier({ tenantId, memberId, tier, assign }, state, program.version, context),

@@ -4,17 +4,9 @@ import { type DecisionContext, type LedgerEvent, type MemberState, evolveMember 
 import { type EventPublisher, type LogPosition } from '@loyalty/kafka';
 import { type CommandOutcome, type MemberCommand } from './member-command';
 import { type ProgramCatalog } from './program-catalog';
-import {
-  type StoredCommand,
-  commandKeyOf,
-  findCommands,
-  findUnpublished,
-  insertCommands,
-  lockMembers,
-  markPublished,
-  memberKeyOf,
-  saveMembers,
-} from './command-store';
+import { type MemberRef, type StoredCommand, commandKeyOf, findCommands, findUnpublished, insertCommands, markPublished, memberKeyOf } from './command-store';
+import { type LoadedMember, loadMembers, saveMembers } from './member-state-store';
+import { type StateNeeds, mergeNeeds } from './state-needs';
 
 export interface BatchDependencies {
   readonly db: Kysely<Database>;
@@ -57,10 +49,16 @@ export async function runCommandBatch(deps: BatchDependencies, items: readonly B
   let backlog: StoredCommand[] = [];
 
   await deps.db.transaction().execute(async (trx) => {
-    const members = await lockMembers(trx, items.map((i) => i.command));
+    const requests = new Map<string, MemberRef & { needs: StateNeeds }>();
+    for (const { command } of items) {
+      const key = memberKeyOf(command);
+      const previous = requests.get(key);
+      requests.set(key, { tenantId: command.tenantId, memberId: command.memberId, needs: previous === undefined ? command.needs : mergeNeeds(previous.needs, command.needs) });
+    }
+    const members = await loadMembers(trx, requests);
     const existing = await findCommands(trx, items.map((i) => i.command));
     backlog = await findUnpublished(trx, items.map((i) => i.command));
-    const changed = new Map<string, { tenantId: string; memberId: string; state: MemberState; version: number }>();
+    const changed = new Map<string, LoadedMember>(members);
     const inserted: StoredCommand[] = [];
     const decidedInBatch = new Map<string, StoredCommand>();
 
@@ -72,9 +70,8 @@ export async function runCommandBatch(deps: BatchDependencies, items: readonly B
         continue;
       }
       const memberKey = memberKeyOf(command);
-      const locked = members.get(memberKey);
-      if (locked === undefined) throw new Error(`member ${memberKey} was not locked`);
-      const current = changed.get(memberKey) ?? { tenantId: command.tenantId, memberId: command.memberId, ...locked };
+      const current = changed.get(memberKey);
+      if (current === undefined) throw new Error(`member ${memberKey} was not locked`);
       const now = deps.now();
       const context: DecisionContext = { now, correlationId, idFor: deps.idFor };
       const decision = command.decide(current.state, deps.programs.at(command.tenantId, command.occurredAt ?? now), context);
@@ -112,7 +109,7 @@ export async function runCommandBatch(deps: BatchDependencies, items: readonly B
       }
       drafts.push(stored.published ? { kind: 'final', outcome: answer(stored, false) } : { kind: 'publish', stored, replayed: false });
     }
-    await saveMembers(trx, [...changed.values()]);
+    await saveMembers(trx, members, changed);
     await insertCommands(trx, inserted);
   });
 

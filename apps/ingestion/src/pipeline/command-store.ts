@@ -1,6 +1,6 @@
 import { type Kysely, type Transaction, sql } from 'kysely';
 import { type Database } from '@loyalty/db';
-import { INITIAL_MEMBER_STATE, type LedgerEvent, type MemberState } from '@loyalty/domain';
+import { type LedgerEvent } from '@loyalty/domain';
 
 export interface MemberRef {
   readonly tenantId: string;
@@ -21,29 +21,6 @@ export interface StoredCommand {
 
 export const memberKeyOf = (m: MemberRef): string => JSON.stringify([m.tenantId, m.memberId]);
 export const commandKeyOf = (c: { tenantId: string; commandKey: string }): string => JSON.stringify([c.tenantId, c.commandKey]);
-
-/**
- * Locks the members' rows for the rest of the transaction, creating missing ones, in one sorted
- * order: two batches that share members never deadlock, and decisions for one member serialise
- * across all ingestion instances.
- */
-export async function lockMembers(trx: Transaction<Database>, members: readonly MemberRef[]): Promise<Map<string, { state: MemberState; version: number }>> {
-  const unique = [...new Map(members.map((m) => [memberKeyOf(m), m])).values()];
-  await trx
-    .insertInto('ingestion_members')
-    .values(unique.map((m) => ({ tenant_id: m.tenantId, member_id: m.memberId, state: JSON.stringify(INITIAL_MEMBER_STATE), version: 0 })))
-    .onConflict((oc) => oc.columns(['tenant_id', 'member_id']).doNothing())
-    .execute();
-  const rows = await trx
-    .selectFrom('ingestion_members')
-    .select(['tenant_id', 'member_id', 'state', 'version'])
-    .where(sql<boolean>`(tenant_id, member_id) in (${sql.join(unique.map((m) => sql`(${m.tenantId}, ${m.memberId})`))})`)
-    .orderBy('tenant_id')
-    .orderBy('member_id')
-    .forUpdate()
-    .execute();
-  return new Map(rows.map((r) => [memberKeyOf({ tenantId: r.tenant_id, memberId: r.member_id }), { state: r.state as MemberState, version: r.version }]));
-}
 
 function toStored(r: {
   tenant_id: string;
@@ -90,15 +67,6 @@ export async function findUnpublished(trx: Transaction<Database>, members: reado
     .orderBy('seq')
     .execute();
   return rows.map(toStored);
-}
-
-export async function saveMembers(trx: Transaction<Database>, members: readonly (MemberRef & { state: MemberState; version: number })[]): Promise<void> {
-  if (members.length === 0) return;
-  await trx
-    .insertInto('ingestion_members')
-    .values(members.map((m) => ({ tenant_id: m.tenantId, member_id: m.memberId, state: JSON.stringify(m.state), version: m.version })))
-    .onConflict((oc) => oc.columns(['tenant_id', 'member_id']).doUpdateSet({ state: sql`excluded.state`, version: sql`excluded.version`, updated_at: sql`now()` }))
-    .execute();
 }
 
 export async function insertCommands(trx: Transaction<Database>, commands: readonly StoredCommand[]): Promise<void> {

@@ -1,4 +1,5 @@
 import { type Decision, type DecisionContext, type MemberState, type ProgramConfig } from '@loyalty/domain';
+import { type StateNeeds } from './state-needs';
 
 /**
  * A storefront request addressed to one member, ready for the pipeline. `commandKey` is the
@@ -10,6 +11,8 @@ export interface MemberCommand {
   readonly memberId: string;
   readonly commandKey: string;
   readonly requestHash: string;
+  /** The parts of the member's state `decide` reads. */
+  readonly needs: StateNeeds;
   /** When the request happened in the world: selects the program version in force. */
   readonly occurredAt: string | null;
   decide(state: MemberState, program: ProgramConfig, context: DecisionContext): Decision;

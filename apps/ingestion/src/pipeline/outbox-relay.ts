@@ -5,6 +5,7 @@ import { COMMAND_PIPELINE, type CommandPipeline } from './command-pipeline';
 import { membersWithStaleOutbox } from './command-store';
 import { type MemberCommand } from './member-command';
 import { INGESTION_DATABASE } from './tokens';
+import { NO_NEEDS } from './state-needs';
 
 /** Commands older than this and still unpublished lost their writer (Kafka was down, or it died). */
 const STALE_AFTER_MS = 5_000;
@@ -16,6 +17,7 @@ function flushCommand(tenantId: string, memberId: string): MemberCommand {
     tenantId,
     memberId,
     commandKey: `flush:${memberId}`,
+    needs: NO_NEEDS,
     requestHash: '',
     occurredAt: null,
     recorded: false,

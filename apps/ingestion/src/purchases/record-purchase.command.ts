@@ -8,6 +8,8 @@ export function recordPurchaseCommand(request: RecordPurchaseRequest): MemberCom
     tenantId: request.tenantId,
     memberId: request.memberId,
     commandKey: `purchase:${request.transactionId}`,
+    // The transaction itself: a purchase already recorded (from another path) is refused.
+    needs: { spendableBuckets: false, transactionIds: [request.transactionId], redemptionIds: [] },
     requestHash: requestHash(request),
     occurredAt: request.occurredAt,
     decide: (state, program, context) => decideRecordPurchase(request, state, program, context),

@@ -79,13 +79,46 @@ export type MemberBalanceUpdate = Updateable<MemberBalancesTable>;
 export type NewPointBucket = Insertable<PointBucketsTable>;
 export type PointBucket = Selectable<PointBucketsTable>;
 
-/** Ingestion's write model: a member's decision state (JSON of MemberState). */
+/** Ingestion's write model: the small part of a member's decision state, and its lock. */
 export interface IngestionMembersTable {
   tenant_id: string;
   member_id: string;
-  state: unknown;
+  enrolled: boolean;
+  custom_tiers: unknown;
+  debt: number;
+  activity_counts: unknown;
+  offers: unknown;
   version: number;
-  updated_at: Generated<Date>;
+}
+
+export interface IngestionBucketsTable {
+  tenant_id: string;
+  bucket_id: string;
+  member_id: string;
+  currency: string;
+  amount: number;
+  remaining: number;
+  pending: boolean;
+  earned_at: string;
+  active_from: string;
+  expires_at: string | null;
+}
+
+export interface IngestionTransactionsTable {
+  tenant_id: string;
+  member_id: string;
+  transaction_id: string;
+  bucket_id: string | null;
+  lines: unknown;
+}
+
+export interface IngestionRedemptionsTable {
+  tenant_id: string;
+  member_id: string;
+  redemption_id: string;
+  points: number;
+  buckets: unknown;
+  cancelled: boolean;
 }
 
 /** Ingestion's command log: idempotency record and outbox in one row. */
@@ -105,5 +138,8 @@ export interface IngestionCommandsTable {
 
 export interface IngestionDatabase {
   ingestion_members: IngestionMembersTable;
+  ingestion_buckets: IngestionBucketsTable;
+  ingestion_transactions: IngestionTransactionsTable;
+  ingestion_redemptions: IngestionRedemptionsTable;
   ingestion_commands: IngestionCommandsTable;
 }

@@ -2,15 +2,58 @@ import { type Kysely, sql } from 'kysely';
 
 // Shipped migrations never change; a new change is a new file.
 export async function up(db: Kysely<unknown>): Promise<void> {
-  // One row per member: the state decisions are made on, locked per command batch.
+  // One row per member: the small part of the decision state, and the lock that serialises a
+  // member's decisions across ingestion instances.
   await db.schema
     .createTable('ingestion_members')
     .addColumn('tenant_id', 'text', (c) => c.notNull())
     .addColumn('member_id', 'text', (c) => c.notNull())
-    .addColumn('state', 'jsonb', (c) => c.notNull())
+    .addColumn('enrolled', 'boolean', (c) => c.notNull().defaultTo(false))
+    .addColumn('custom_tiers', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
+    .addColumn('debt', 'bigint', (c) => c.notNull().defaultTo(0))
+    .addColumn('activity_counts', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
+    .addColumn('offers', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
     .addColumn('version', 'bigint', (c) => c.notNull().defaultTo(0))
-    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint('ingestion_members_pk', ['tenant_id', 'member_id'])
+    .execute();
+
+  // The large, growing parts live in their own rows, so a decision reads only what it needs.
+  await db.schema
+    .createTable('ingestion_buckets')
+    .addColumn('tenant_id', 'text', (c) => c.notNull())
+    .addColumn('bucket_id', 'text', (c) => c.notNull())
+    .addColumn('member_id', 'text', (c) => c.notNull())
+    .addColumn('currency', 'text', (c) => c.notNull())
+    .addColumn('amount', 'bigint', (c) => c.notNull())
+    .addColumn('remaining', 'bigint', (c) => c.notNull())
+    .addColumn('pending', 'boolean', (c) => c.notNull())
+    .addColumn('earned_at', 'text', (c) => c.notNull())
+    .addColumn('active_from', 'text', (c) => c.notNull())
+    .addColumn('expires_at', 'text')
+    .addPrimaryKeyConstraint('ingestion_buckets_pk', ['tenant_id', 'bucket_id'])
+    .addCheckConstraint('ingestion_buckets_remaining_ck', sql`remaining >= 0 and remaining <= amount`)
+    .execute();
+  await sql`create index ingestion_buckets_spendable_idx on ingestion_buckets (tenant_id, member_id) where remaining > 0`.execute(db);
+
+  await db.schema
+    .createTable('ingestion_transactions')
+    .addColumn('tenant_id', 'text', (c) => c.notNull())
+    .addColumn('member_id', 'text', (c) => c.notNull())
+    .addColumn('transaction_id', 'text', (c) => c.notNull())
+    .addColumn('bucket_id', 'text')
+    .addColumn('lines', 'jsonb', (c) => c.notNull())
+    .addPrimaryKeyConstraint('ingestion_transactions_pk', ['tenant_id', 'member_id', 'transaction_id'])
+    .execute();
+
+  await db.schema
+    .createTable('ingestion_redemptions')
+    .addColumn('tenant_id', 'text', (c) => c.notNull())
+    .addColumn('member_id', 'text', (c) => c.notNull())
+    .addColumn('redemption_id', 'text', (c) => c.notNull())
+    .addColumn('points', 'bigint', (c) => c.notNull())
+    .addColumn('buckets', 'jsonb', (c) => c.notNull())
+    .addColumn('cancelled', 'boolean', (c) => c.notNull())
+    .addPrimaryKeyConstraint('ingestion_redemptions_pk', ['tenant_id', 'member_id', 'redemption_id'])
     .execute();
 
   // Every command ever decided, by its storefront key: the idempotency record and the outbox.
@@ -33,6 +76,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await db.schema.dropTable('ingestion_commands').execute();
-  await db.schema.dropTable('ingestion_members').execute();
+  for (const table of ['ingestion_commands', 'ingestion_redemptions', 'ingestion_transactions', 'ingestion_buckets', 'ingestion_members']) {
+    await db.schema.dropTable(table).execute();
+  }
 }
