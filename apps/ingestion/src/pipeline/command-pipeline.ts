@@ -15,7 +15,7 @@ export interface PipelineOptions {
 
 /** `batched`: the defaults; `naive`: one command, one transaction, one awaited Kafka send. */
 export const PIPELINE_MODES: Readonly<Record<'batched' | 'naive', PipelineOptions>> = {
-  batched: { maxBatch: 256, lingerMs: 2, concurrency: 4 },
+  batched: { maxBatch: 512, lingerMs: 4, concurrency: 4 },
   naive: { maxBatch: 1, lingerMs: 0, concurrency: 64 },
 };
 
