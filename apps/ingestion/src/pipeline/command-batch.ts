@@ -4,7 +4,7 @@ import { type DecisionContext, type LedgerEvent, type MemberState, evolveMember 
 import { type EventPublisher, type LogPosition } from '@loyalty/kafka';
 import { type CommandOutcome, type MemberCommand } from './member-command';
 import { type ProgramCatalog } from './program-catalog';
-import { type MemberRef, type StoredCommand, commandKeyOf, findCommands, findUnpublished, insertCommands, markPublished, memberKeyOf } from './command-store';
+import { type MemberRef, type StoredCommand, commandKeyOf, findCommandsAndBacklog, insertCommands, markPublished, memberKeyOf } from './command-store';
 import { type LoadedMember, loadMembers, saveMembers } from './member-state-store';
 import { type StateNeeds, mergeNeeds } from './state-needs';
 
@@ -56,8 +56,9 @@ export async function runCommandBatch(deps: BatchDependencies, items: readonly B
       requests.set(key, { tenantId: command.tenantId, memberId: command.memberId, needs: previous === undefined ? command.needs : mergeNeeds(previous.needs, command.needs) });
     }
     const members = await loadMembers(trx, requests);
-    const existing = await findCommands(trx, items.map((i) => i.command));
-    backlog = await findUnpublished(trx, items.map((i) => i.command));
+    const found = await findCommandsAndBacklog(trx, items.map((i) => i.command), [...requests.values()]);
+    const existing = found.existing;
+    backlog = found.backlog;
     const changed = new Map<string, LoadedMember>(members);
     const inserted: StoredCommand[] = [];
     const decidedInBatch = new Map<string, StoredCommand>();

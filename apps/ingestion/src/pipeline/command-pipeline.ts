@@ -31,7 +31,7 @@ interface Waiting extends BatchItem {
  */
 export class CommandPipeline {
   private readonly logger = new Logger(CommandPipeline.name);
-  private readonly queue: Waiting[] = [];
+  private queue: Waiting[] = [];
   private readonly busyMembers = new Set<string>();
   private inFlight = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -78,22 +78,26 @@ export class CommandPipeline {
     }
   }
 
-  /** The next batch: queued commands in order, skipping members already in a running batch. */
+  /**
+   * The next batch: queued commands in order, skipping members already in a running batch (their
+   * later commands stay queued behind them, so a member's order is kept). One pass, O(queue).
+   */
   private take(): Waiting[] {
     const batch: Waiting[] = [];
+    const rest: Waiting[] = [];
     const inBatch = new Set<string>();
-    for (let i = 0; i < this.queue.length && batch.length < this.options.maxBatch; ) {
-      const item = this.queue[i] as Waiting;
+    for (const item of this.queue) {
       const member = memberKeyOf(item.command);
-      if (this.busyMembers.has(member) && !inBatch.has(member)) {
-        i += 1;
-        continue;
+      const free = inBatch.has(member) || !this.busyMembers.has(member);
+      if (batch.length < this.options.maxBatch && free) {
+        batch.push(item);
+        inBatch.add(member);
+        this.busyMembers.add(member);
+      } else {
+        rest.push(item);
       }
-      this.queue.splice(i, 1);
-      batch.push(item);
-      inBatch.add(member);
-      this.busyMembers.add(member);
     }
+    this.queue = rest;
     return batch;
   }
 

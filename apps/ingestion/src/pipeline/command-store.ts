@@ -46,27 +46,30 @@ function toStored(r: {
   };
 }
 
-/** The stored commands among these keys (resends and id reuses). */
-export async function findCommands(trx: Transaction<Database>, keys: readonly { tenantId: string; commandKey: string }[]): Promise<Map<string, StoredCommand>> {
-  if (keys.length === 0) return new Map();
+/**
+ * In one query: the stored commands among these keys (resends and id reuses), and the commands of
+ * these members whose events are not in the log yet (the outbox), oldest first.
+ */
+export async function findCommandsAndBacklog(
+  trx: Transaction<Database>,
+  keys: readonly { tenantId: string; commandKey: string }[],
+  members: readonly MemberRef[],
+): Promise<{ existing: Map<string, StoredCommand>; backlog: StoredCommand[] }> {
   const rows = await trx
     .selectFrom('ingestion_commands')
     .selectAll()
-    .where(sql<boolean>`(tenant_id, command_key) in (${sql.join(keys.map((k) => sql`(${k.tenantId}, ${k.commandKey})`))})`)
-    .execute();
-  return new Map(rows.map((r) => [commandKeyOf({ tenantId: r.tenant_id, commandKey: r.command_key }), toStored(r)]));
-}
-
-/** Commands of these members whose events are not yet in the log, oldest first (the outbox). */
-export async function findUnpublished(trx: Transaction<Database>, members: readonly MemberRef[]): Promise<StoredCommand[]> {
-  const rows = await trx
-    .selectFrom('ingestion_commands')
-    .selectAll()
-    .where('published', '=', false)
-    .where(sql<boolean>`(tenant_id, member_id) in (${sql.join(members.map((m) => sql`(${m.tenantId}, ${m.memberId})`))})`)
+    .where(
+      sql<boolean>`(tenant_id, command_key) in (${sql.join(keys.map((k) => sql`(${k.tenantId}, ${k.commandKey})`))})
+        or (not published and (tenant_id, member_id) in (${sql.join(members.map((m) => sql`(${m.tenantId}, ${m.memberId})`))}))`,
+    )
     .orderBy('seq')
     .execute();
-  return rows.map(toStored);
+  const wanted = new Set(keys.map(commandKeyOf));
+  const stored = rows.map(toStored);
+  return {
+    existing: new Map(stored.filter((c) => wanted.has(commandKeyOf(c))).map((c) => [commandKeyOf(c), c])),
+    backlog: stored.filter((c) => !c.published),
+  };
 }
 
 export async function insertCommands(trx: Transaction<Database>, commands: readonly StoredCommand[]): Promise<void> {

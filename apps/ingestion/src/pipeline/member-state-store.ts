@@ -19,6 +19,7 @@ export interface LoadedMember extends MemberRef {
   readonly version: number;
 }
 
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const tuples = (members: readonly MemberRef[]) => sql.join(members.map((m) => sql`(${m.tenantId}, ${m.memberId})`));
 
 /**
@@ -27,19 +28,14 @@ const tuples = (members: readonly MemberRef[]) => sql.join(members.map((m) => sq
  * their state the batch's commands need.
  */
 export async function loadMembers(trx: Transaction<Database>, requests: ReadonlyMap<string, MemberRef & { needs: StateNeeds }>): Promise<Map<string, LoadedMember>> {
-  const members = [...requests.values()];
-  await trx
+  // Sorted, because an upsert locks its rows in the order of its VALUES.
+  const members = [...requests.values()].sort((a, b) => compare(a.tenantId, b.tenantId) || compare(a.memberId, b.memberId));
+  // One statement creates missing members and locks and returns all of them (DO UPDATE locks the row).
+  const cores = await trx
     .insertInto('ingestion_members')
     .values(members.map((m) => ({ tenant_id: m.tenantId, member_id: m.memberId, enrolled: false, debt: 0, version: 0 })))
-    .onConflict((oc) => oc.columns(['tenant_id', 'member_id']).doNothing())
-    .execute();
-  const cores = await trx
-    .selectFrom('ingestion_members')
-    .selectAll()
-    .where(sql<boolean>`(tenant_id, member_id) in (${tuples(members)})`)
-    .orderBy('tenant_id')
-    .orderBy('member_id')
-    .forUpdate()
+    .onConflict((oc) => oc.columns(['tenant_id', 'member_id']).doUpdateSet({ version: sql`ingestion_members.version` }))
+    .returningAll()
     .execute();
 
   const transactionKeys = members.flatMap((m) => m.needs.transactionIds.map((t) => sql`(${m.tenantId}, ${m.memberId}, ${t})`));
