@@ -39,10 +39,14 @@ export class ConfluentSchemaRegistry implements SchemaRegistryPort {
     });
   }
 
-  idOf(subject: string, schema: AvroSchemaJson): Promise<number> {
-    return this.call(`look up schema in ${subject}`, () =>
-      this.client.getRegistryIdBySchema(subject, { type: SchemaType.AVRO, schema: JSON.stringify(schema) }),
-    );
+  /**
+   * Looked up over the REST API directly: the client library reports a refused connection as an
+   * HTTP 400, which would read as "the registry said no" instead of "the registry is down".
+   */
+  async idOf(subject: string, schema: AvroSchemaJson): Promise<number> {
+    const body = (await this.rest('POST', `/subjects/${encodeURIComponent(subject)}`, { schema: JSON.stringify(schema) })) as { id?: unknown };
+    if (typeof body.id !== 'number') throw new InfrastructureError('SCHEMA_REGISTRY.REJECTED', `no id for the schema in ${subject}`, false);
+    return body.id;
   }
 
   async schemaById(id: number): Promise<AvroSchemaJson> {
