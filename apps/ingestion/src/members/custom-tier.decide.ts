@@ -9,8 +9,8 @@ export interface ChangeCustomTier {
 
 /**
  * PUT and DELETE semantics: assigning a tier the member holds, or revoking one they do not, changes
- * nothing and records nothing. The event id counts the member's assignments of that tier, so a
- * later re-assignment is a new event while a resend of the same request is not.
+ * nothing and records nothing; that check, under the member's lock, is what makes a resend
+ * harmless. The event id includes the decision time, so a later re-assignment is a new event.
  */
 export function decideChangeCustomTier(command: ChangeCustomTier, state: MemberState, programVersion: string, context: DecisionContext): Decision {
   const holds = state.customTiers.includes(command.tier);

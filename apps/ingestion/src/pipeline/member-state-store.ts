@@ -75,7 +75,7 @@ export async function loadMembers(trx: Transaction<Database>, requests: Readonly
       buckets: Object.fromEntries(
         mine(buckets).map((b): [string, BucketState] => [
           b.bucket_id,
-          { bucketId: b.bucket_id, currency: b.currency, amount: b.amount, remaining: b.remaining, pending: b.pending, earnedAt: b.earned_at, activeFrom: b.active_from, expiresAt: b.expires_at },
+          { bucketId: b.bucket_id, currency: b.currency, amount: b.amount, remaining: b.remaining, pending: b.pending, earnedAt: b.earned_at, activeFrom: b.active_from, expiresAt: b.expires_at, owed: b.owed },
         ]),
       ),
       transactions: Object.fromEntries(
@@ -141,9 +141,10 @@ export async function saveMembers(trx: Transaction<Database>, before: ReadonlyMa
           earned_at: b.earnedAt,
           active_from: b.activeFrom,
           expires_at: b.expiresAt,
+          owed: b.owed,
         })),
       )
-      .onConflict((oc) => oc.columns(['tenant_id', 'bucket_id']).doUpdateSet({ remaining: sql`excluded.remaining`, pending: sql`excluded.pending` }))
+      .onConflict((oc) => oc.columns(['tenant_id', 'bucket_id']).doUpdateSet({ remaining: sql`excluded.remaining`, pending: sql`excluded.pending`, owed: sql`excluded.owed` }))
       .execute();
   }
 

@@ -36,10 +36,19 @@ export function decideRecordReturn(command: RecordReturn, state: MemberState, pr
     return reject('RETURN.UNKNOWN_TRANSACTION', `member ${command.memberId} has no transaction ${command.transactionId}`, 404);
   }
   const returned: { lineId: string; quantity: number | null; amountMinor: number; points: number; category: string }[] = [];
+  // Lines are taken against their state as this return changes it, so a line named twice can
+  // never be returned, or reversed, beyond what was bought.
+  const lines = { ...transaction.lines };
   for (const requested of command.lines) {
-    const line = transaction.lines[requested.lineId];
+    const line = lines[requested.lineId];
     if (line === undefined) return reject('RETURN.UNKNOWN_LINE', `transaction ${command.transactionId} has no line ${requested.lineId}`, 404);
     const reversal = lineReversal(line, requested);
+    lines[requested.lineId] = {
+      ...line,
+      returnedQuantity: line.returnedQuantity + (reversal.quantity ?? 0),
+      returnedAmountMinor: line.returnedAmountMinor + reversal.amountMinor,
+      reversedPoints: line.reversedPoints + reversal.points,
+    };
     if (reversal.amountMinor > 0) returned.push({ lineId: requested.lineId, category: line.category, ...reversal });
   }
   if (returned.length === 0) return reject('RETURN.NOTHING_LEFT_TO_RETURN', 'the named lines were already returned in full', 409);

@@ -12,6 +12,10 @@ export const recordReturnRequestSchema = z.strictObject({
   transactionId: externalId,
   memberId: externalId,
   occurredAt: isoDateTime,
-  lines: z.array(returnedLine).min(1).max(500),
+  lines: z
+    .array(returnedLine)
+    .min(1)
+    .max(500)
+    .refine((lines) => new Set(lines.map((l) => l.lineId)).size === lines.length, 'name each line once'),
 });
 export type RecordReturnRequest = z.infer<typeof recordReturnRequestSchema>;

@@ -102,6 +102,7 @@ export interface IngestionBucketsTable {
   earned_at: string;
   active_from: string;
   expires_at: string | null;
+  owed: number;
 }
 
 export interface IngestionTransactionsTable {

@@ -49,6 +49,7 @@ export function evolveMember(state: MemberState, event: LedgerEvent): MemberStat
         earnedAt: data.earnedAt,
         activeFrom: data.activeFrom,
         expiresAt: data.expiresAt,
+        owed: 0,
       };
       let next: MemberState = { ...state, buckets: { ...state.buckets, [data.bucketId]: bucket }, debt: state.debt - data.debtRecovered };
       const transaction = state.transactions[data.source.sourceId];
@@ -90,7 +91,10 @@ export function evolveMember(state: MemberState, event: LedgerEvent): MemberStat
         }
         transactions = { ...transactions, [transaction.transactionId]: { ...transaction, lines } as TransactionState };
       }
-      return { ...state, transactions, buckets: moveBuckets(state.buckets, data.buckets, -1), debt: state.debt + data.debt };
+      let buckets = moveBuckets(state.buckets, data.buckets, -1);
+      const own = transaction?.bucketId === null || transaction === undefined ? undefined : buckets[transaction.bucketId];
+      if (own !== undefined && data.writtenOff > 0) buckets = { ...buckets, [own.bucketId]: { ...own, owed: own.owed + data.writtenOff } };
+      return { ...state, transactions, buckets, debt: state.debt + data.debt };
     }
     case 'ActivityRecorded': {
       if (event.data.limited) return state;
@@ -108,9 +112,16 @@ export function evolveMember(state: MemberState, event: LedgerEvent): MemberStat
     case 'RedemptionCancelled': {
       const { data } = event;
       const redemption = state.redemptions[data.redemptionId];
+      // What the redemption took but the cancellation did not give back repaid the bucket's `owed`.
+      let buckets = moveBuckets(state.buckets, data.buckets, 1);
+      for (const taken of redemption?.buckets ?? []) {
+        const restored = data.buckets.filter((b) => b.bucketId === taken.bucketId).reduce((s, b) => s + b.points, 0);
+        const bucket = buckets[taken.bucketId];
+        if (bucket !== undefined && taken.points > restored) buckets = { ...buckets, [bucket.bucketId]: { ...bucket, owed: Math.max(0, bucket.owed - (taken.points - restored)) } };
+      }
       return {
         ...state,
-        buckets: moveBuckets(state.buckets, data.buckets, 1),
+        buckets,
         redemptions: redemption === undefined ? state.redemptions : { ...state.redemptions, [data.redemptionId]: { ...redemption, cancelled: true } },
       };
     }

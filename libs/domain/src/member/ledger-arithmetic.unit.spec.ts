@@ -33,6 +33,7 @@ function stateWith(buckets: BucketInput[]): MemberState {
       earnedAt: b.earnedAt,
       activeFrom: b.earnedAt,
       expiresAt: b.expiresAt,
+      owed: 0,
     },
   ]);
   return { ...INITIAL_MEMBER_STATE, buckets: Object.fromEntries(entries) };

@@ -10,6 +10,12 @@ export interface BucketState {
   readonly earnedAt: string;
   readonly activeFrom: string;
   readonly expiresAt: string | null;
+  /**
+   * Points a return could not take back because they were already spent (written off). If the
+   * spend is later cancelled, the points coming back repay this first instead of becoming
+   * spendable again: returned goods never earn points.
+   */
+  readonly owed: number;
 }
 
 export interface TransactionLineState {

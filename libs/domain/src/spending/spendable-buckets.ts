@@ -21,8 +21,9 @@ export function spendableBuckets(state: MemberState, now: string, except: Readon
     .sort(spendingOrder);
 }
 
+/** What the member may spend: spendable points less any debt (a negative balance is owed first). */
 export function availablePoints(state: MemberState, now: string): number {
-  return spendableBuckets(state, now).reduce((sum, b) => sum + b.remaining, 0);
+  return Math.max(0, spendableBuckets(state, now).reduce((sum, b) => sum + b.remaining, 0) - state.debt);
 }
 
 /**

@@ -30,6 +30,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('earned_at', 'text', (c) => c.notNull())
     .addColumn('active_from', 'text', (c) => c.notNull())
     .addColumn('expires_at', 'text')
+    .addColumn('owed', 'bigint', (c) => c.notNull().defaultTo(0))
     .addPrimaryKeyConstraint('ingestion_buckets_pk', ['tenant_id', 'bucket_id'])
     .addCheckConstraint('ingestion_buckets_remaining_ck', sql`remaining >= 0 and remaining <= amount`)
     .execute();
