@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers["x-api-key"]',
+  'req.headers["x-admin-key"]',
   'req.headers["x-signature"]',
   'req.headers.cookie',
   'res.headers["set-cookie"]',

@@ -22,6 +22,18 @@ export interface StoredCommand {
 export const memberKeyOf = (m: MemberRef): string => JSON.stringify([m.tenantId, m.memberId]);
 export const commandKeyOf = (c: { tenantId: string; commandKey: string }): string => JSON.stringify([c.tenantId, c.commandKey]);
 
+type CommandRow = {
+  tenant_id: string;
+  command_key: string;
+  member_id: string;
+  request_hash: string;
+  status: number;
+  summary: unknown;
+  events: unknown;
+  published: boolean;
+  position: string | null;
+};
+
 function toStored(r: {
   tenant_id: string;
   command_key: string;
@@ -55,15 +67,15 @@ export async function findCommandsAndBacklog(
   keys: readonly { tenantId: string; commandKey: string }[],
   members: readonly MemberRef[],
 ): Promise<{ existing: Map<string, StoredCommand>; backlog: StoredCommand[] }> {
-  const rows = await trx
-    .selectFrom('ingestion_commands')
-    .selectAll()
-    .where(
-      sql<boolean>`(tenant_id, command_key) in (${sql.join(keys.map((k) => sql`(${k.tenantId}, ${k.commandKey})`))})
-        or (not published and (tenant_id, member_id) in (${sql.join(members.map((m) => sql`(${m.tenantId}, ${m.memberId})`))}))`,
-    )
-    .orderBy('seq')
-    .execute();
+  // Keys travel as arrays (unnest) and join through the primary key and the outbox's partial index.
+  const { rows } = await sql<CommandRow>`
+    select c.* from ingestion_commands c
+    join unnest(${keys.map((k) => k.tenantId)}::text[], ${keys.map((k) => k.commandKey)}::text[]) as k(tenant_id, command_key) using (tenant_id, command_key)
+    union all
+    select c.* from ingestion_commands c
+    join unnest(${members.map((m) => m.tenantId)}::text[], ${members.map((m) => m.memberId)}::text[]) as m(tenant_id, member_id) using (tenant_id, member_id)
+    where not c.published
+    order by seq`.execute(trx);
   const wanted = new Set(keys.map(commandKeyOf));
   const stored = rows.map(toStored);
   return {
@@ -74,22 +86,13 @@ export async function findCommandsAndBacklog(
 
 export async function insertCommands(trx: Transaction<Database>, commands: readonly StoredCommand[]): Promise<void> {
   if (commands.length === 0) return;
-  await trx
-    .insertInto('ingestion_commands')
-    .values(
-      commands.map((c) => ({
-        tenant_id: c.tenantId,
-        command_key: c.commandKey,
-        member_id: c.memberId,
-        request_hash: c.requestHash,
-        status: c.status,
-        summary: JSON.stringify(c.summary),
-        events: JSON.stringify(c.events),
-        published: c.published,
-        position: c.position,
-      })),
-    )
-    .execute();
+  const col = <T>(f: (c: StoredCommand) => T) => commands.map(f);
+  await sql`
+    insert into ingestion_commands (tenant_id, command_key, member_id, request_hash, status, summary, events, published, position)
+    select * from unnest(
+      ${col((c) => c.tenantId)}::text[], ${col((c) => c.commandKey)}::text[], ${col((c) => c.memberId)}::text[],
+      ${col((c) => c.requestHash)}::text[], ${col((c) => c.status)}::int[], ${col((c) => JSON.stringify(c.summary))}::jsonb[],
+      ${col((c) => JSON.stringify(c.events))}::jsonb[], ${col((c) => c.published)}::boolean[], ${col((c) => c.position)}::text[])`.execute(trx);
 }
 
 /** Marks commands as in the log, with the position their events reached. */
@@ -97,7 +100,8 @@ export async function markPublished(db: Kysely<Database>, published: readonly { 
   if (published.length === 0) return;
   await sql`
     update ingestion_commands as c set published = true, position = v.position
-    from (values ${sql.join(published.map((p) => sql`(${p.tenantId}, ${p.commandKey}, ${p.position})`))}) as v(tenant_id, command_key, position)
+    from unnest(${published.map((p) => p.tenantId)}::text[], ${published.map((p) => p.commandKey)}::text[], ${published.map((p) => p.position)}::text[])
+      as v(tenant_id, command_key, position)
     where c.tenant_id = v.tenant_id and c.command_key = v.command_key`.execute(db);
 }
 

@@ -1,5 +1,5 @@
 import { type Transaction, sql } from 'kysely';
-import { type Database } from '@loyalty/db';
+import { type Database, type IngestionBucketsTable, type IngestionMembersTable, type IngestionRedemptionsTable, type IngestionTransactionsTable } from '@loyalty/db';
 import {
   type BucketAmount,
   type BucketState,
@@ -19,8 +19,12 @@ export interface LoadedMember extends MemberRef {
   readonly version: number;
 }
 
+type IngestionMemberRow = IngestionMembersTable;
+type IngestionTransactionRow = IngestionTransactionsTable;
+type IngestionRedemptionRow = IngestionRedemptionsTable;
+type IngestionBucketRow = IngestionBucketsTable;
+
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-const tuples = (members: readonly MemberRef[]) => sql.join(members.map((m) => sql`(${m.tenantId}, ${m.memberId})`));
 
 /**
  * Locks the members' rows (creating missing ones) in one sorted order, so batches sharing members
@@ -28,38 +32,53 @@ const tuples = (members: readonly MemberRef[]) => sql.join(members.map((m) => sq
  * their state the batch's commands need.
  */
 export async function loadMembers(trx: Transaction<Database>, requests: ReadonlyMap<string, MemberRef & { needs: StateNeeds }>): Promise<Map<string, LoadedMember>> {
-  // Sorted, because an upsert locks its rows in the order of its VALUES.
+  // Sorted, because an upsert locks its rows in the order it reads them.
   const members = [...requests.values()].sort((a, b) => compare(a.tenantId, b.tenantId) || compare(a.memberId, b.memberId));
+  // Keys travel as arrays (unnest), not as one parameter per value: a batch of 500 commands
+  // stays a few parameters, cheap to plan, joined through the primary keys.
   // One statement creates missing members and locks and returns all of them (DO UPDATE locks the row).
-  const cores = await trx
-    .insertInto('ingestion_members')
-    .values(members.map((m) => ({ tenant_id: m.tenantId, member_id: m.memberId, enrolled: false, debt: 0, version: 0 })))
-    .onConflict((oc) => oc.columns(['tenant_id', 'member_id']).doUpdateSet({ version: sql`ingestion_members.version` }))
-    .returningAll()
-    .execute();
+  const { rows: cores } = await sql<IngestionMemberRow>`
+    insert into ingestion_members (tenant_id, member_id)
+    select * from unnest(${members.map((m) => m.tenantId)}::text[], ${members.map((m) => m.memberId)}::text[])
+    on conflict (tenant_id, member_id) do update set version = ingestion_members.version
+    returning *`.execute(trx);
 
-  const transactionKeys = members.flatMap((m) => m.needs.transactionIds.map((t) => sql`(${m.tenantId}, ${m.memberId}, ${t})`));
-  const transactions =
-    transactionKeys.length === 0
-      ? []
-      : await trx.selectFrom('ingestion_transactions').selectAll().where(sql<boolean>`(tenant_id, member_id, transaction_id) in (${sql.join(transactionKeys)})`).execute();
-  const redemptionKeys = members.flatMap((m) => m.needs.redemptionIds.map((r) => sql`(${m.tenantId}, ${m.memberId}, ${r})`));
-  const redemptions =
-    redemptionKeys.length === 0
-      ? []
-      : await trx.selectFrom('ingestion_redemptions').selectAll().where(sql<boolean>`(tenant_id, member_id, redemption_id) in (${sql.join(redemptionKeys)})`).execute();
+  const wantedTransactions = members.flatMap((m) => m.needs.transactionIds.map((t) => ({ ...m, t })));
+  const { rows: transactions } =
+    wantedTransactions.length === 0
+      ? { rows: [] as IngestionTransactionRow[] }
+      : await sql<IngestionTransactionRow>`
+          select t.* from ingestion_transactions t
+          join unnest(${wantedTransactions.map((w) => w.tenantId)}::text[], ${wantedTransactions.map((w) => w.memberId)}::text[], ${wantedTransactions.map((w) => w.t)}::text[])
+            as k(tenant_id, member_id, transaction_id) using (tenant_id, member_id, transaction_id)`.execute(trx);
+  const wantedRedemptions = members.flatMap((m) => m.needs.redemptionIds.map((r) => ({ ...m, r })));
+  const { rows: redemptions } =
+    wantedRedemptions.length === 0
+      ? { rows: [] as IngestionRedemptionRow[] }
+      : await sql<IngestionRedemptionRow>`
+          select r.* from ingestion_redemptions r
+          join unnest(${wantedRedemptions.map((w) => w.tenantId)}::text[], ${wantedRedemptions.map((w) => w.memberId)}::text[], ${wantedRedemptions.map((w) => w.r)}::text[])
+            as k(tenant_id, member_id, redemption_id) using (tenant_id, member_id, redemption_id)`.execute(trx);
 
   // Buckets: the spendable ones where asked, plus every bucket a loaded transaction or redemption names.
   const spendableOf = members.filter((m) => m.needs.spendableBuckets);
-  const namedBuckets = [
-    ...transactions.flatMap((t) => (t.bucket_id === null ? [] : [sql`(${t.tenant_id}, ${t.bucket_id})`])),
-    ...redemptions.flatMap((r) => (r.buckets as BucketAmount[]).map((b) => sql`(${r.tenant_id}, ${b.bucketId})`)),
+  const named = [
+    ...transactions.flatMap((t) => (t.bucket_id === null ? [] : [{ tenantId: t.tenant_id, bucketId: t.bucket_id }])),
+    ...redemptions.flatMap((r) => (r.buckets as BucketAmount[]).map((b) => ({ tenantId: r.tenant_id, bucketId: b.bucketId }))),
   ];
-  const bucketFilters = [
-    ...(spendableOf.length > 0 ? [sql`((tenant_id, member_id) in (${tuples(spendableOf)}) and remaining > 0)`] : []),
-    ...(namedBuckets.length > 0 ? [sql`((tenant_id, bucket_id) in (${sql.join(namedBuckets)}))`] : []),
-  ];
-  const buckets = bucketFilters.length === 0 ? [] : await trx.selectFrom('ingestion_buckets').selectAll().where(sql<boolean>`${sql.join(bucketFilters, sql` or `)}`).execute();
+  const { rows: bucketRows } =
+    spendableOf.length === 0 && named.length === 0
+      ? { rows: [] as IngestionBucketRow[] }
+      : await sql<IngestionBucketRow>`
+          select b.* from ingestion_buckets b
+          join unnest(${spendableOf.map((m) => m.tenantId)}::text[], ${spendableOf.map((m) => m.memberId)}::text[]) as m(tenant_id, member_id)
+            using (tenant_id, member_id)
+          where b.remaining > 0
+          union all
+          select b.* from ingestion_buckets b
+          join unnest(${named.map((n) => n.tenantId)}::text[], ${named.map((n) => n.bucketId)}::text[]) as n(tenant_id, bucket_id)
+            using (tenant_id, bucket_id)`.execute(trx);
+  const buckets = bucketRows;
 
   const loaded = new Map<string, LoadedMember>();
   for (const core of cores) {
@@ -99,62 +118,38 @@ export async function saveMembers(trx: Transaction<Database>, before: ReadonlyMa
   if (changed.length === 0) return;
   const prior = (m: LoadedMember) => before.get(memberKeyOf(m))?.state ?? INITIAL_MEMBER_STATE;
 
-  await trx
-    .insertInto('ingestion_members')
-    .values(
-      changed.map((m) => ({
-        tenant_id: m.tenantId,
-        member_id: m.memberId,
-        enrolled: m.state.enrolled,
-        custom_tiers: JSON.stringify(m.state.customTiers),
-        debt: m.state.debt,
-        activity_counts: JSON.stringify(m.state.activityCounts),
-        offers: JSON.stringify(m.state.offers),
-        version: m.version,
-      })),
-    )
-    .onConflict((oc) =>
-      oc.columns(['tenant_id', 'member_id']).doUpdateSet({
-        enrolled: sql`excluded.enrolled`,
-        custom_tiers: sql`excluded.custom_tiers`,
-        debt: sql`excluded.debt`,
-        activity_counts: sql`excluded.activity_counts`,
-        offers: sql`excluded.offers`,
-        version: sql`excluded.version`,
-      }),
-    )
-    .execute();
+  const col = <R, T>(rows: readonly R[], f: (r: R) => T) => rows.map(f);
+  await sql`
+    insert into ingestion_members (tenant_id, member_id, enrolled, custom_tiers, debt, activity_counts, offers, version)
+    select * from unnest(
+      ${col(changed, (m) => m.tenantId)}::text[], ${col(changed, (m) => m.memberId)}::text[], ${col(changed, (m) => m.state.enrolled)}::boolean[],
+      ${col(changed, (m) => JSON.stringify(m.state.customTiers))}::jsonb[], ${col(changed, (m) => m.state.debt)}::bigint[],
+      ${col(changed, (m) => JSON.stringify(m.state.activityCounts))}::jsonb[], ${col(changed, (m) => JSON.stringify(m.state.offers))}::jsonb[],
+      ${col(changed, (m) => m.version)}::bigint[])
+    on conflict (tenant_id, member_id) do update set
+      enrolled = excluded.enrolled, custom_tiers = excluded.custom_tiers, debt = excluded.debt,
+      activity_counts = excluded.activity_counts, offers = excluded.offers, version = excluded.version`.execute(trx);
 
   const buckets = changed.flatMap((m) => Object.values(m.state.buckets).filter((b) => prior(m).buckets[b.bucketId] !== b).map((b) => ({ m, b })));
   if (buckets.length > 0) {
-    await trx
-      .insertInto('ingestion_buckets')
-      .values(
-        buckets.map(({ m, b }) => ({
-          tenant_id: m.tenantId,
-          bucket_id: b.bucketId,
-          member_id: m.memberId,
-          currency: b.currency,
-          amount: b.amount,
-          remaining: b.remaining,
-          pending: b.pending,
-          earned_at: b.earnedAt,
-          active_from: b.activeFrom,
-          expires_at: b.expiresAt,
-          owed: b.owed,
-        })),
-      )
-      .onConflict((oc) => oc.columns(['tenant_id', 'bucket_id']).doUpdateSet({ remaining: sql`excluded.remaining`, pending: sql`excluded.pending`, owed: sql`excluded.owed` }))
-      .execute();
+    await sql`
+      insert into ingestion_buckets (tenant_id, bucket_id, member_id, currency, amount, remaining, pending, earned_at, active_from, expires_at, owed)
+      select * from unnest(
+        ${col(buckets, ({ m }) => m.tenantId)}::text[], ${col(buckets, ({ b }) => b.bucketId)}::text[], ${col(buckets, ({ m }) => m.memberId)}::text[],
+        ${col(buckets, ({ b }) => b.currency)}::text[], ${col(buckets, ({ b }) => b.amount)}::bigint[], ${col(buckets, ({ b }) => b.remaining)}::bigint[],
+        ${col(buckets, ({ b }) => b.pending)}::boolean[], ${col(buckets, ({ b }) => b.earnedAt)}::text[], ${col(buckets, ({ b }) => b.activeFrom)}::text[],
+        ${col(buckets, ({ b }) => b.expiresAt)}::text[], ${col(buckets, ({ b }) => b.owed)}::bigint[])
+      on conflict (tenant_id, bucket_id) do update set remaining = excluded.remaining, pending = excluded.pending, owed = excluded.owed`.execute(trx);
   }
 
   const transactions = changed.flatMap((m) => Object.values(m.state.transactions).filter((t) => prior(m).transactions[t.transactionId] !== t).map((t) => ({ m, t })));
   if (transactions.length > 0) {
-    await trx
-      .insertInto('ingestion_transactions')
-      .values(transactions.map(({ m, t }) => ({ tenant_id: m.tenantId, member_id: m.memberId, transaction_id: t.transactionId, bucket_id: t.bucketId, lines: JSON.stringify(t.lines) })))
-      .onConflict((oc) => oc.columns(['tenant_id', 'member_id', 'transaction_id']).doUpdateSet({ bucket_id: sql`excluded.bucket_id`, lines: sql`excluded.lines` }))
-      .execute();
+    await sql`
+      insert into ingestion_transactions (tenant_id, member_id, transaction_id, bucket_id, lines)
+      select * from unnest(
+        ${col(transactions, ({ m }) => m.tenantId)}::text[], ${col(transactions, ({ m }) => m.memberId)}::text[], ${col(transactions, ({ t }) => t.transactionId)}::text[],
+        ${col(transactions, ({ t }) => t.bucketId)}::text[], ${col(transactions, ({ t }) => JSON.stringify(t.lines))}::jsonb[])
+      on conflict (tenant_id, member_id, transaction_id) do update set bucket_id = excluded.bucket_id, lines = excluded.lines`.execute(trx);
   }
 
   const redemptions = changed.flatMap((m) =>
