@@ -1,5 +1,5 @@
-import { type Kysely, type Transaction, sql } from 'kysely';
-import { type Database } from '@loyalty/db';
+import { type Kysely, type Selectable, type Transaction, sql } from 'kysely';
+import { type Database, type IngestionCommandsTable } from '@loyalty/db';
 import { type LedgerEvent } from '@loyalty/domain';
 
 export interface MemberRef {
@@ -22,29 +22,9 @@ export interface StoredCommand {
 export const memberKeyOf = (m: MemberRef): string => JSON.stringify([m.tenantId, m.memberId]);
 export const commandKeyOf = (c: { tenantId: string; commandKey: string }): string => JSON.stringify([c.tenantId, c.commandKey]);
 
-type CommandRow = {
-  tenant_id: string;
-  command_key: string;
-  member_id: string;
-  request_hash: string;
-  status: number;
-  summary: unknown;
-  events: unknown;
-  published: boolean;
-  position: string | null;
-};
+type CommandRow = Selectable<IngestionCommandsTable>;
 
-function toStored(r: {
-  tenant_id: string;
-  command_key: string;
-  member_id: string;
-  request_hash: string;
-  status: number;
-  summary: unknown;
-  events: unknown;
-  published: boolean;
-  position: string | null;
-}): StoredCommand {
+function toStored(r: CommandRow): StoredCommand {
   return {
     tenantId: r.tenant_id,
     commandKey: r.command_key,
