@@ -3,7 +3,7 @@
 import { z } from 'zod';
 
 const seconds = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
-const PHASES = ['kafka', 'naive', 'single', 'batch'] as const;
+const PHASES = ['kafka', 'postgres', 'naive', 'single', 'batch'] as const;
 export type PhaseName = (typeof PHASES)[number];
 
 const schema = z.object({
@@ -16,6 +16,9 @@ const schema = z.object({
   // Sends in flight at once: kafkajs queues them behind maxInFlightRequests=1 (as ingestion's
   // producer), so >1 only keeps the next batch ready while one is on the wire.
   BENCH_KAFKA_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  // Ingestion's shape: a batch of up to 512 commands per transaction, 4 transactions in flight.
+  BENCH_POSTGRES_BATCH: z.coerce.number().int().min(1).max(10_000).default(500),
+  BENCH_POSTGRES_CONNECTIONS: z.coerce.number().int().min(1).max(64).default(4),
   // How long to wait for the CPU to calm down between phases (the projector drains the backlog
   // the previous phase left; measuring during that would charge its CPU to the next phase).
   BENCH_SETTLE_MAX_S: seconds(90, 600),
@@ -37,6 +40,8 @@ export interface BenchConfig {
   readonly batchSize: number;
   readonly kafkaBatch: number;
   readonly kafkaConcurrency: number;
+  readonly postgresBatch: number;
+  readonly postgresConnections: number;
   readonly settleMaxS: number;
   readonly upTimeoutS: number;
   readonly phases: ReadonlySet<PhaseName>;
@@ -59,6 +64,8 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv): BenchConfig {
     batchSize: e.BENCH_BATCH_SIZE,
     kafkaBatch: e.BENCH_KAFKA_BATCH,
     kafkaConcurrency: e.BENCH_KAFKA_CONCURRENCY,
+    postgresBatch: e.BENCH_POSTGRES_BATCH,
+    postgresConnections: e.BENCH_POSTGRES_CONNECTIONS,
     settleMaxS: e.BENCH_SETTLE_MAX_S,
     upTimeoutS: e.BENCH_UP_TIMEOUT_S,
     phases: new Set(e.BENCH_PHASES),

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { CompressionTypes, Kafka, Partitioners, logLevel, type Message } from 'kafkajs';
 import { memberKey } from '@loyalty/domain';
+import { percentile } from './percentile';
 import { benchMemberId } from './purchase-factory';
 
 export interface KafkaRawSpec {
@@ -31,11 +32,6 @@ export interface KafkaRawResult {
 /** Close to a PointsEarned value in Avro (~400 bytes); random so it is not trivially compressible. */
 const VALUE_BYTES = 400;
 const VALUE_POOL = Array.from({ length: 64 }, () => randomBytes(VALUE_BYTES));
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
 
 interface Window {
   messages: number;

@@ -3,8 +3,9 @@
 import { type HttpPhaseResult } from './autocannon-phase';
 import { type SettleResult } from './cpu-settle';
 import { type KafkaRawResult } from './kafka-raw-limit';
+import { type PostgresRawResult } from './postgres-raw-limit';
 
-export type PhaseId = 'kafka-raw' | 'single-naive' | 'single-batched' | 'batch';
+export type PhaseId = 'kafka-raw' | 'postgres-raw' | 'single-naive' | 'single-batched' | 'batch';
 
 export interface PhaseTarget {
   readonly minRate: number;
@@ -79,7 +80,23 @@ export function fromKafkaRaw(meta: PhaseMeta, result: KafkaRawResult): PhaseOutc
   };
 }
 
-/** A phase that could not run at all (ingestion did not restart, Kafka refused the topic, ...). */
+export function fromPostgresRaw(meta: PhaseMeta, result: PostgresRawResult): PhaseOutcome {
+  const failed = result.failedTransactions > 0 || result.rows === 0;
+  return {
+    ...meta,
+    rate: failed ? undefined : result.rows / result.durationS,
+    p50Ms: result.p50Ms,
+    p99Ms: result.p99Ms,
+    errors: result.failedTransactions,
+    errorDetail: result.failedTransactions > 0 ? `${result.failedTransactions} failed transactions` : '',
+    failed,
+    firstError: result.firstError,
+    settle: meta.settle,
+    target: meta.target,
+  };
+}
+
+/** A phase that could not run at all (ingestion did not restart, Kafka refused the topic, Postgres the table, ...). */
 export function fromCrash(meta: PhaseMeta, error: unknown): PhaseOutcome {
   const message = error instanceof Error ? error.message : String(error);
   return {

@@ -1,10 +1,11 @@
 // `npm run bench:ingestion`: the write path of the ingestion service under load on the local
 // stack, everything co-located. Phases, in this order so that the phases that leave the largest
 // backlogs for the projector come last:
-//   1. Kafka raw limit (kafkajs alone, the ceiling everything else is a fraction of);
-//   2. single-event POSTs with ingestion restarted in INGESTION_PUBLISH_MODE=naive;
-//   3. single-event POSTs with ingestion restarted in its normal (batched) mode;
-//   4. the batch endpoint, same process.
+//   1. Kafka raw limit (kafkajs alone, one ceiling everything else is a fraction of);
+//   2. Postgres raw limit (pg alone, ingestion's insert technique: the other ceiling);
+//   3. single-event POSTs with ingestion restarted in INGESTION_PUBLISH_MODE=naive;
+//   4. single-event POSTs with ingestion restarted in its normal (batched) mode;
+//   5. the batch endpoint, same process.
 // Ingestion is left running in its normal mode at the end, also on failure or Ctrl-C.
 import { randomUUID } from 'node:crypto';
 import { type HttpPhaseSpec, runHttpPhase } from './autocannon-phase';
@@ -18,11 +19,13 @@ import { measureKafkaRawLimit } from './kafka-raw-limit';
 import { loopbackBrokers } from './loopback-brokers';
 import { machineInfo } from './machine-info';
 import { type PeakRss, readPeak, trackPeaks } from './peak-rss';
-import { type PhaseMeta, type PhaseOutcome, fromCrash, fromHttpPhase, fromKafkaRaw } from './phase-outcome';
+import { type PhaseMeta, type PhaseOutcome, fromCrash, fromHttpPhase, fromKafkaRaw, fromPostgresRaw } from './phase-outcome';
+import { measurePostgresRawLimit } from './postgres-raw-limit';
 import { PostgresRssSampler } from './postgres-rss';
 import { PAYLOAD_SHAPE, purchaseFactory } from './purchase-factory';
 import { renderRun } from './results-table';
 import { RESULTS_FILE, appendRun } from './results-writer';
+import { readStackDatabase } from './stack-database';
 import { pidfileOf, readDevApiKey, readPidfile, readStackEnv, stackFiles } from './stack-files';
 
 const OTHER_PROCESSES = ['ledger-projector', 'rules', 'connector', 'kafka', 'registry'] as const;
@@ -47,6 +50,8 @@ async function main(): Promise<number> {
   await ensureStackUp(files, baseUrl, config.upTimeoutS);
   const apiKey = readDevApiKey(files);
   const brokers = loopbackBrokers(readStackEnv(files)['KAFKA_BROKERS']);
+  // Read up front, like the brokers: missing credentials stop the run before any load is sent.
+  const database = config.phases.has('postgres') ? readStackDatabase(files) : undefined;
   const runId = randomUUID().slice(0, 8);
   const startedAt = new Date();
   const ingestion: IngestionTarget = { files, port: config.ingestionPort };
@@ -104,6 +109,24 @@ async function main(): Promise<number> {
       phases.push(await measureKafkaRawLimit(spec, (name, fn) => cleanup.add(name, fn)).then((r) => fromKafkaRaw(meta, r), (e: unknown) => fromCrash(meta, e)));
     }
 
+    if (database !== undefined) {
+      const meta: PhaseMeta = {
+        id: 'postgres-raw',
+        label: 'Postgres raw (pg, insert … unnest)',
+        unit: 'rows/s',
+        load: `${config.postgresConnections} connections × ${config.postgresBatch}-row transactions`,
+        settle: await settle(config, 'postgres raw limit'),
+      };
+      const spec = { database, runId, tenantId: config.tenantId, warmupS: config.warmupS, durationS: config.durationS, batchSize: config.postgresBatch, connections: config.postgresConnections };
+      phases.push(
+        await measurePostgresRawLimit(spec, (name, fn) => cleanup.add(name, fn)).then(
+          // The row size goes with the load: rows/s means little without it.
+          (r) => fromPostgresRaw({ ...meta, load: `${meta.load}, ${(r.jsonBytesPerRow / 1024).toFixed(1)} KB JSON/row` }, r),
+          (e: unknown) => fromCrash(meta, e),
+        ),
+      );
+    }
+
     if (config.phases.has('naive')) {
       const meta: PhaseMeta = { id: 'single-naive', label: 'POST /v1/purchases, naive mode', unit: 'events/s', load: singleLoad };
       try {
@@ -157,9 +180,12 @@ async function main(): Promise<number> {
   const pss = pg.pssKib === undefined ? 'unknown' : `${Math.round(pg.pssKib / 1024)} MiB`;
   const pgNote = `VmRSS summed over ${pg.processes} processes, sampled each second (shared buffers counted once per process; PSS sum ${pss})`;
   peaks.push({ process: 'postgres (sum)', pid: undefined, kib: pg.rssKib, note: pgNote });
-  peaks.push({ process: 'bench harness', pid: process.pid, kib: process.resourceUsage().maxRSS, note: 'autocannon and kafkajs, on the same cores' });
+  peaks.push({ process: 'bench harness', pid: process.pid, kib: process.resourceUsage().maxRSS, note: 'autocannon, kafkajs and pg, on the same cores' });
 
   const notes = ['Batch latency is per request (one request carries all its purchases).'];
+  if (phases.some((p) => p.id === 'postgres-raw' && p.rate !== undefined)) {
+    notes.push('`of Postgres raw` is purchases (events) per second over rows per second: ingestion writes about five rows per purchase, and the projector its own, so its honest ceiling is well below 100 %.');
+  }
   const naive = phases.find((p) => p.id === 'single-naive')?.rate;
   const batched = phases.find((p) => p.id === 'single-batched')?.rate;
   if (naive !== undefined && batched !== undefined && Math.abs(batched / naive - 1) < 0.1) {
