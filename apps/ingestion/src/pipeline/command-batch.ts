@@ -30,7 +30,7 @@ function answer(stored: StoredCommand, replayed: boolean): CommandOutcome {
   if (stored.status >= 400) return { status: stored.status, body: stored.summary, replayed };
   return {
     status: stored.status,
-    body: { ...stored.summary, eventIds: stored.events.map((e) => e.metadata.eventId), consistencyToken: stored.position },
+    body: { ...stored.summary, eventIds: stored.eventIds, consistencyToken: stored.position },
     replayed,
   };
 }
@@ -85,6 +85,7 @@ export async function runCommandBatch(deps: BatchDependencies, items: readonly B
           requestHash: command.requestHash,
           status: decision.status,
           summary: { type: `urn:loyalty-ledger:problem:${decision.code.toLowerCase().replace(/[._]/g, '-')}`, title: 'Request rejected', status: decision.status, code: decision.code, detail: decision.message },
+          eventIds: [],
           events: [],
           published: true,
           position: null,
@@ -99,6 +100,7 @@ export async function runCommandBatch(deps: BatchDependencies, items: readonly B
           requestHash: command.requestHash,
           status: decision.events.length > 0 ? 202 : 200,
           summary: command.summarize(decision),
+          eventIds: decision.events.map((e) => e.metadata.eventId),
           events: decision.events,
           published: decision.events.length === 0,
           position: null,

@@ -131,9 +131,19 @@ export interface IngestionCommandsTable {
   request_hash: string;
   status: number;
   summary: unknown;
-  events: unknown;
+  event_ids: unknown;
   published: boolean;
   position: string | null;
+  created_at: Generated<Date>;
+}
+
+/** Ingestion's outbox: a command's events until Kafka acknowledged them. */
+export interface IngestionOutboxTable {
+  tenant_id: string;
+  command_key: string;
+  member_id: string;
+  seq: number;
+  events: unknown;
   created_at: Generated<Date>;
 }
 
@@ -143,4 +153,5 @@ export interface IngestionDatabase {
   ingestion_transactions: IngestionTransactionsTable;
   ingestion_redemptions: IngestionRedemptionsTable;
   ingestion_commands: IngestionCommandsTable;
+  ingestion_outbox: IngestionOutboxTable;
 }

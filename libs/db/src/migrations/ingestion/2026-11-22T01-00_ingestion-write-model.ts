@@ -57,7 +57,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addPrimaryKeyConstraint('ingestion_redemptions_pk', ['tenant_id', 'member_id', 'redemption_id'])
     .execute();
 
-  // Every command ever decided, by its storefront key: the idempotency record and the outbox.
+  // Every command ever decided, by its storefront key: the idempotency record (small rows).
   await db.schema
     .createTable('ingestion_commands')
     .addColumn('tenant_id', 'text', (c) => c.notNull())
@@ -67,17 +67,30 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('request_hash', 'text', (c) => c.notNull())
     .addColumn('status', 'integer', (c) => c.notNull())
     .addColumn('summary', 'jsonb', (c) => c.notNull())
-    .addColumn('events', 'jsonb', (c) => c.notNull())
+    .addColumn('event_ids', 'jsonb', (c) => c.notNull())
     .addColumn('published', 'boolean', (c) => c.notNull())
     .addColumn('position', 'text')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint('ingestion_commands_pk', ['tenant_id', 'command_key'])
     .execute();
-  await sql`create index ingestion_commands_unpublished_idx on ingestion_commands (tenant_id, member_id, seq) where not published`.execute(db);
+
+  // The outbox: a command's events until Kafka acknowledged them; deleted then, so the large
+  // JSON is written once and never rewritten.
+  await db.schema
+    .createTable('ingestion_outbox')
+    .addColumn('tenant_id', 'text', (c) => c.notNull())
+    .addColumn('command_key', 'text', (c) => c.notNull())
+    .addColumn('member_id', 'text', (c) => c.notNull())
+    .addColumn('seq', 'bigint', (c) => c.notNull())
+    .addColumn('events', 'jsonb', (c) => c.notNull())
+    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addPrimaryKeyConstraint('ingestion_outbox_pk', ['tenant_id', 'command_key'])
+    .execute();
+  await db.schema.createIndex('ingestion_outbox_member_idx').on('ingestion_outbox').columns(['tenant_id', 'member_id', 'seq']).execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['ingestion_commands', 'ingestion_redemptions', 'ingestion_transactions', 'ingestion_buckets', 'ingestion_members']) {
+  for (const table of ['ingestion_outbox', 'ingestion_commands', 'ingestion_redemptions', 'ingestion_transactions', 'ingestion_buckets', 'ingestion_members']) {
     await db.schema.dropTable(table).execute();
   }
 }
