@@ -92,7 +92,7 @@ export async function runCommandBatch(deps: BatchDependencies, items: readonly B
         };
       } else {
         const state = decision.events.reduce<MemberState>(evolveMember, current.state);
-        changed.set(memberKey, { tenantId: command.tenantId, memberId: command.memberId, state, version: current.version + decision.events.length });
+        changed.set(memberKey, { tenantId: command.tenantId, memberId: command.memberId, state });
         stored = {
           tenantId: command.tenantId,
           commandKey: command.commandKey,

@@ -16,7 +16,6 @@ import { type StateNeeds } from './state-needs';
 
 export interface LoadedMember extends MemberRef {
   readonly state: MemberState;
-  readonly version: number;
 }
 
 type IngestionMemberRow = IngestionMembersTable;
@@ -40,7 +39,7 @@ export async function loadMembers(trx: Transaction<Database>, requests: Readonly
   const { rows: cores } = await sql<IngestionMemberRow>`
     insert into ingestion_members (tenant_id, member_id)
     select * from unnest(${members.map((m) => m.tenantId)}::text[], ${members.map((m) => m.memberId)}::text[])
-    on conflict (tenant_id, member_id) do update set version = ingestion_members.version
+    on conflict (tenant_id, member_id) do update set enrolled = ingestion_members.enrolled
     returning *`.execute(trx);
 
   const wantedTransactions = members.flatMap((m) => m.needs.transactionIds.map((t) => ({ ...m, t })));
@@ -104,7 +103,7 @@ export async function loadMembers(trx: Transaction<Database>, requests: Readonly
         mine(redemptions).map((r): [string, RedemptionState] => [r.redemption_id, { points: r.points, buckets: r.buckets as BucketAmount[], cancelled: r.cancelled }]),
       ),
     };
-    loaded.set(memberKeyOf(ref), { ...ref, state, version: core.version });
+    loaded.set(memberKeyOf(ref), { ...ref, state });
   }
   return loaded;
 }
@@ -118,17 +117,15 @@ export async function saveMembers(trx: Transaction<Database>, before: ReadonlyMa
   if (changed.length === 0) return;
   const prior = (m: LoadedMember) => before.get(memberKeyOf(m))?.state ?? INITIAL_MEMBER_STATE;
 
+  // The member row is rewritten only when its own fields changed: a purchase adds a bucket and a
+  // transaction, and rewriting the member row as well would cost a row version per purchase.
+  const cores = changed.filter((m) => {
+    const p = prior(m);
+    const n = m.state;
+    return p.enrolled !== n.enrolled || p.customTiers !== n.customTiers || p.debt !== n.debt || p.activityCounts !== n.activityCounts || p.offers !== n.offers;
+  });
+  if (cores.length > 0) await saveCores(trx, cores);
   const col = <R, T>(rows: readonly R[], f: (r: R) => T) => rows.map(f);
-  await sql`
-    insert into ingestion_members (tenant_id, member_id, enrolled, custom_tiers, debt, activity_counts, offers, version)
-    select * from unnest(
-      ${col(changed, (m) => m.tenantId)}::text[], ${col(changed, (m) => m.memberId)}::text[], ${col(changed, (m) => m.state.enrolled)}::boolean[],
-      ${col(changed, (m) => JSON.stringify(m.state.customTiers))}::jsonb[], ${col(changed, (m) => m.state.debt)}::bigint[],
-      ${col(changed, (m) => JSON.stringify(m.state.activityCounts))}::jsonb[], ${col(changed, (m) => JSON.stringify(m.state.offers))}::jsonb[],
-      ${col(changed, (m) => m.version)}::bigint[])
-    on conflict (tenant_id, member_id) do update set
-      enrolled = excluded.enrolled, custom_tiers = excluded.custom_tiers, debt = excluded.debt,
-      activity_counts = excluded.activity_counts, offers = excluded.offers, version = excluded.version`.execute(trx);
 
   const buckets = changed.flatMap((m) => Object.values(m.state.buckets).filter((b) => prior(m).buckets[b.bucketId] !== b).map((b) => ({ m, b })));
   if (buckets.length > 0) {
@@ -164,4 +161,17 @@ export async function saveMembers(trx: Transaction<Database>, before: ReadonlyMa
       .onConflict((oc) => oc.columns(['tenant_id', 'member_id', 'redemption_id']).doUpdateSet({ cancelled: sql`excluded.cancelled` }))
       .execute();
   }
+}
+
+async function saveCores(trx: Transaction<Database>, cores: readonly LoadedMember[]): Promise<void> {
+  const col = <T>(f: (m: LoadedMember) => T) => cores.map(f);
+  await sql`
+    insert into ingestion_members (tenant_id, member_id, enrolled, custom_tiers, debt, activity_counts, offers)
+    select * from unnest(
+      ${col((m) => m.tenantId)}::text[], ${col((m) => m.memberId)}::text[], ${col((m) => m.state.enrolled)}::boolean[],
+      ${col((m) => JSON.stringify(m.state.customTiers))}::jsonb[], ${col((m) => m.state.debt)}::bigint[],
+      ${col((m) => JSON.stringify(m.state.activityCounts))}::jsonb[], ${col((m) => JSON.stringify(m.state.offers))}::jsonb[])
+    on conflict (tenant_id, member_id) do update set
+      enrolled = excluded.enrolled, custom_tiers = excluded.custom_tiers, debt = excluded.debt,
+      activity_counts = excluded.activity_counts, offers = excluded.offers`.execute(trx);
 }

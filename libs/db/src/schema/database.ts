@@ -88,7 +88,6 @@ export interface IngestionMembersTable {
   debt: number;
   activity_counts: unknown;
   offers: unknown;
-  version: number;
 }
 
 export interface IngestionBucketsTable {

@@ -13,7 +13,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('debt', 'bigint', (c) => c.notNull().defaultTo(0))
     .addColumn('activity_counts', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
     .addColumn('offers', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
-    .addColumn('version', 'bigint', (c) => c.notNull().defaultTo(0))
     .addPrimaryKeyConstraint('ingestion_members_pk', ['tenant_id', 'member_id'])
     .execute();
 
