@@ -10,3 +10,4 @@ export * from './test-programs';
 export * from './test-credentials';
 export * from './test-system';
 export * from './tcp-proxy';
+export * from './private-kafka';
