@@ -3,7 +3,7 @@ import { type DatabaseConfig } from '@loyalty/config';
 import { createDatabase, type Database } from '@loyalty/db';
 import { type LedgerBatch } from '@loyalty/kafka';
 import { createMigratedTestDatabase, dropTestDatabase, pointsEarnedFixture } from '@loyalty/testing';
-import { applyLedgerBatch } from './apply-ledger-batch';
+import { applyLedgerBatch, applyLedgerBatches } from './apply-ledger-batch';
 
 const CONSUMER = 'ledger-projector.test';
 const TOPIC = 'loyalty.ledger.events.v1';
@@ -109,5 +109,21 @@ describe('applyLedgerBatch on the real Postgres', () => {
     } finally {
       await db2.destroy();
     }
+  });
+
+  it('batches of several partitions commit together, and a replay of them changes nothing', async () => {
+    const fetch = [batch(2, 5, [e3]), batch(0, 0, [e1, e2])];
+    await applyLedgerBatches(db, CONSUMER, fetch);
+    const once = await snapshot(db);
+    expect(once.offsets).toEqual([
+      { consumer: CONSUMER, topic: TOPIC, partition: 0, next_offset: 2 },
+      { consumer: CONSUMER, topic: TOPIC, partition: 2, next_offset: 6 },
+    ]);
+    expect(once.balances.map((b) => [b.member_id, b.active, b.pending])).toEqual([
+      ['m-1', 40, 100],
+      ['m-2', 0, 7],
+    ]);
+    expect((await applyLedgerBatches(db, CONSUMER, fetch)).applied).toBe(0);
+    expect(await snapshot(db)).toEqual(once);
   });
 });

@@ -11,13 +11,28 @@ type BalanceDelta = { tenant_id: string; member_id: string; currency: string; ac
  * rebalance serialise, and events below the stored offset (redeliveries) are skipped. The event id
  * primary key is a second guard: a duplicate event at a new offset (a resend) adds nothing.
  */
-export async function applyLedgerBatch(db: Kysely<Database>, consumer: string, batch: LedgerBatch): Promise<{ applied: number }> {
+export function applyLedgerBatch(db: Kysely<Database>, consumer: string, batch: LedgerBatch): Promise<{ applied: number }> {
+  return applyLedgerBatches(db, consumer, [batch]);
+}
+
+/**
+ * The same for batches of several partitions in one transaction (one commit for a whole fetch):
+ * offset rows are locked in partition order, so concurrent instances never deadlock.
+ */
+export async function applyLedgerBatches(db: Kysely<Database>, consumer: string, batches: readonly LedgerBatch[]): Promise<{ applied: number }> {
+  const ordered = [...batches].sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
   return db.transaction().execute(async (trx) => {
-    const stored = await lockOffset(trx, consumer, batch.topic, batch.partition);
-    const fresh = batch.events.filter((e) => BigInt(e.offset) >= BigInt(stored));
-    const changes = fresh
-      .map((e) => projectLedgerEvent(e.event, { partition: batch.partition, offset: Number(e.offset) }))
-      .filter((c): c is LedgerRowChanges => c !== null);
+    const changes: LedgerRowChanges[] = [];
+    const advanced: { topic: string; partition: number; next: number }[] = [];
+    for (const batch of ordered) {
+      const stored = await lockOffset(trx, consumer, batch.topic, batch.partition);
+      for (const e of batch.events) {
+        if (BigInt(e.offset) < BigInt(stored)) continue;
+        const change = projectLedgerEvent(e.event, { partition: batch.partition, offset: Number(e.offset) });
+        if (change !== null) changes.push(change);
+      }
+      if (BigInt(batch.nextOffset) > BigInt(stored)) advanced.push({ topic: batch.topic, partition: batch.partition, next: Number(batch.nextOffset) });
+    }
 
     const applied = await insertNewEntries(trx, changes);
     const deltas = [...(await insertBuckets(trx, applied)), ...(await moveBuckets(trx, applied))];
@@ -26,14 +41,11 @@ export async function applyLedgerBatch(db: Kysely<Database>, consumer: string, b
     await addToBalances(trx, deltas, lastRecordedAt);
     await addToDebts(trx, applied);
 
-    if (BigInt(batch.nextOffset) > BigInt(stored)) {
-      await trx
-        .updateTable('consumer_offsets')
-        .set({ next_offset: Number(batch.nextOffset), updated_at: sql`now()` })
-        .where('consumer', '=', consumer)
-        .where('topic', '=', batch.topic)
-        .where('partition', '=', batch.partition)
-        .execute();
+    if (advanced.length > 0) {
+      await sql`
+        update consumer_offsets as o set next_offset = v.next, updated_at = now()
+        from unnest(${advanced.map((a) => a.topic)}::text[], ${advanced.map((a) => a.partition)}::int[], ${advanced.map((a) => a.next)}::bigint[]) as v(topic, partition, next)
+        where o.consumer = ${consumer} and o.topic = v.topic and o.partition = v.partition`.execute(trx);
     }
     return { applied: applied.length };
   });

@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type Kysely } from 'kysely';
 import { type Database } from '@loyalty/db';
-import { LedgerBatchConsumer, type LedgerTopology } from '@loyalty/kafka';
+import { type LedgerBatch, LedgerBatchConsumer, type LedgerTopology } from '@loyalty/kafka';
 import { type Kafka } from 'kafkajs';
 import { DATABASE } from '../database.provider';
-import { applyLedgerBatch } from './apply-ledger-batch';
+import { applyLedgerBatches } from './apply-ledger-batch';
+import { BatchCoalescer } from './batch-coalescer';
 
 export const PROJECTOR_KAFKA = Symbol('ProjectorKafka');
 export const PROJECTOR_TOPOLOGY = Symbol('ProjectorTopology');
@@ -23,14 +24,16 @@ export class LedgerProjectorConsumer implements OnApplicationBootstrap, OnApplic
     @Inject(PROJECTOR_GROUP) private readonly groupId: string,
     @Inject(DATABASE) db: Kysely<Database>,
   ) {
+    // The partitions of one fetch arrive together; they are applied in one transaction.
+    const coalescer = new BatchCoalescer<LedgerBatch>(async (batches) => {
+      const { applied } = await applyLedgerBatches(db, groupId, batches);
+      this.logger.debug(`applied ${applied} events from ${batches.length} partitions`);
+    }, 2);
     this.consumer = new LedgerBatchConsumer(
       kafka,
       topology.codec,
-      { groupId, topic: topology.topic, deadLetterTopic: topology.deadLetterTopic },
-      async (batch) => {
-        const { applied } = await applyLedgerBatch(db, groupId, batch);
-        this.logger.debug(`partition ${batch.partition}: applied ${applied} of ${batch.events.length} events, next offset ${batch.nextOffset}`);
-      },
+      { groupId, topic: topology.topic, deadLetterTopic: topology.deadLetterTopic, partitionsConsumedConcurrently: 16 },
+      (batch) => coalescer.add(batch),
       { info: (o, m) => this.logger.log(`${m} ${JSON.stringify(o)}`), warn: (o, m) => this.logger.warn(`${m} ${JSON.stringify(o)}`) },
     );
   }

@@ -31,6 +31,8 @@ export interface LedgerBatchConsumerOptions {
   readonly groupId: string;
   readonly topic: string;
   readonly deadLetterTopic: string;
+  /** Partitions handed to the handler at once (never two batches of one partition). Default 1. */
+  readonly partitionsConsumedConcurrently?: number;
 }
 
 /**
@@ -73,6 +75,7 @@ export class LedgerBatchConsumer {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) => this.onBatch(payload),
     });
   }
