@@ -62,7 +62,8 @@ describe('storefront input topic', () => {
     const message = JSON.stringify(purchase(memberId, transactionId));
     await send(`acme|${memberId}`, message);
     await send(`acme|${memberId}`, message); // a producer retry
-    const http = await system.post('/v1/purchases', purchase(memberId, transactionId).payload); // and its HTTP twin
+    await system.balance(memberId, (b) => b.total.active === 100); // consumed from the topic
+    const http = await system.post('/v1/purchases', purchase(memberId, transactionId).payload); // then its HTTP twin
     expect(http.status).toBe(202);
     expect(http.headers.get('idempotent-replayed')).toBe('true');
     await send(`acme|${memberId}`, JSON.stringify({ type: 'activity', payload: { tenantId: 'acme', activityId: uniqueTestId('a'), memberId, activityType: 'product-usage', occurredAt: '2026-11-22T11:00:00Z' } }));
