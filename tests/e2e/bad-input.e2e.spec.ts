@@ -83,6 +83,18 @@ describe('bad input', () => {
     await expectProblem(await post(raw, then, signStorefrontRequest(secret, then, Buffer.from(raw))), 401, 'AUTH.SIGNATURE_STALE');
   });
 
+  it('a purchase that cannot be decided (dated before any program version) is refused alone, not with its batch', async () => {
+    const other = uniqueTestId('m');
+    const batch = await fetch(`${system.ingestion[0]!.baseUrl}/v1/purchases/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': system.credentials.apiKeys['acme']! },
+      body: JSON.stringify({ purchases: [{ ...valid(), memberId: other }, { ...valid(), memberId: other, occurredAt: '1999-12-31T23:00:00Z' }] }),
+    });
+    const { results } = (await batch.json()) as { results: { status: number; body: { code?: string } }[] };
+    expect(results.map((r) => r.status)).toEqual([202, 422]);
+    expect(results[1]!.body.code).toBe('REQUEST.NOT_DECIDABLE');
+  });
+
   it('nothing of the above was written: no command, no member, no event', async () => {
     const db = system.database;
     const client = new pg.Client({ host: db.host, port: db.port, user: db.user, password: db.password, database: db.database });

@@ -1,6 +1,6 @@
 import { type Kysely } from 'kysely';
 import { type Database } from '@loyalty/db';
-import { type DecisionContext, type LedgerEvent, type MemberState, evolveMember } from '@loyalty/domain';
+import { type Decision, type DecisionContext, type LedgerEvent, type MemberState, evolveMember, reject } from '@loyalty/domain';
 import { type EventPublisher, type LogPosition } from '@loyalty/kafka';
 import { type CommandOutcome, type MemberCommand } from './member-command';
 import { type ProgramCatalog } from './program-catalog';
@@ -75,7 +75,7 @@ export async function runCommandBatch(deps: BatchDependencies, items: readonly B
       if (current === undefined) throw new Error(`member ${memberKey} was not locked`);
       const now = deps.now();
       const context: DecisionContext = { now, correlationId, idFor: deps.idFor };
-      const decision = command.decide(current.state, deps.programs.at(command.tenantId, command.occurredAt ?? now), context);
+      const decision = decideSafely(command, current.state, deps, context);
       let stored: StoredCommand;
       if (decision.kind === 'rejected') {
         stored = {
@@ -132,6 +132,19 @@ export async function runCommandBatch(deps: BatchDependencies, items: readonly B
     const position = positions.get(commandKeyOf(d.stored));
     return answer({ ...d.stored, published: true, position: position ?? d.stored.position }, d.replayed);
   });
+}
+
+/**
+ * A command that cannot be decided (no program version in force at its time, an amount beyond the
+ * arithmetic's range) is rejected on its own; it never fails the batch it shares with others.
+ */
+function decideSafely(command: MemberCommand, state: MemberState, deps: BatchDependencies, context: DecisionContext): Decision {
+  try {
+    return command.decide(state, deps.programs.at(command.tenantId, command.occurredAt ?? context.now), context);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return reject('REQUEST.NOT_DECIDABLE', error.message);
+  }
 }
 
 function resendOrConflict(command: MemberCommand, earlier: StoredCommand): Draft {
