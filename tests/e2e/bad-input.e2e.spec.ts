@@ -25,9 +25,8 @@ describe('bad input', () => {
     currency: 'EUR',
     lines: [{ lineId: '1', sku: 'TEE', category: 'apparel', quantity: 1, unitPriceMinor: 5_000 }],
   });
-  const withKey = { 'content-type': 'application/json', 'x-api-key': '' };
-  const send = (body: string, headers: Record<string, string> = {}) =>
-    fetch(url(), { method: 'POST', headers: { ...withKey, 'x-api-key': system.credentials.apiKeys['acme']!, ...headers }, body });
+  const send = (body: string) =>
+    fetch(url(), { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': system.credentials.apiKeys['acme']! }, body });
 
   async function expectProblem(response: Response, status: number, code: string): Promise<void> {
     expect({ status: response.status, type: response.headers.get('content-type') }).toEqual({ status, type: expect.stringContaining('application/problem+json') });

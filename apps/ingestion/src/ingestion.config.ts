@@ -17,6 +17,8 @@ import {
 } from '@loyalty/config';
 import { z } from 'zod';
 import { type PipelineOptions, PIPELINE_MODES } from './pipeline/command-pipeline';
+import { type ProgramCatalog } from './pipeline/program-catalog';
+import { loadProgramCatalog } from './program/program-files';
 
 export interface IngestionSettings {
   readonly kafka: KafkaConfig;
@@ -27,7 +29,8 @@ export interface IngestionSettings {
   readonly http: HttpConfig;
   readonly publishTimeoutMs: number;
   readonly pipeline: PipelineOptions;
-  readonly programsDir: string;
+  /** Every tenant's program, validated: an invalid file is a configuration error naming it. */
+  readonly programs: ProgramCatalog;
   readonly storefrontGroupId: string;
 }
 
@@ -57,7 +60,7 @@ export function ingestionSettings(env: Env): IngestionSettings {
     ...parsed,
     publishTimeoutMs: parsed.ingestion.PUBLISH_TIMEOUT_MS,
     pipeline: PIPELINE_MODES[parsed.ingestion.INGESTION_PUBLISH_MODE],
-    programsDir: parsed.ingestion.PROGRAMS_DIR,
+    programs: loadProgramCatalog(parsed.ingestion.PROGRAMS_DIR),
     storefrontGroupId: parsed.ingestion.STOREFRONT_INPUT_GROUP,
   };
 }

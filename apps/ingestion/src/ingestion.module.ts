@@ -34,9 +34,7 @@ import { type IngestionSettings } from './ingestion.config';
 import { MembersHttpController } from './members/members.http.controller';
 import { COMMAND_PIPELINE, CommandPipeline } from './pipeline/command-pipeline';
 import { OutboxRelay } from './pipeline/outbox-relay';
-import { PROGRAM_CATALOG, type ProgramCatalog } from './pipeline/program-catalog';
 import { INGESTION_DATABASE } from './pipeline/tokens';
-import { loadProgramCatalog } from './program/program-files';
 import { RecordPurchaseHttpController } from './purchases/record-purchase.http.controller';
 import { RedemptionsHttpController } from './redemptions/redemptions.http.controller';
 import { RecordReturnHttpController } from './returns/record-return.http.controller';
@@ -75,7 +73,6 @@ export class IngestionModule {
     const probe = new KafkaHealthProbe(kafka);
     const db = createDatabase({ ...settings.database, poolSize: Math.max(settings.database.poolSize, settings.pipeline.concurrency + 2) }, 'ingestion');
     const publisher = new KafkaEventPublisher(kafka, topology.codec, { topic: topology.topic, timeoutMs: settings.publishTimeoutMs });
-    const programs = loadProgramCatalog(settings.programsDir);
     const storefrontInput: StorefrontInputSettings = {
       kafka,
       topic: prefixed(settings.kafka.KAFKA_TOPIC_PREFIX, STOREFRONT_INPUT_TOPIC),
@@ -104,16 +101,13 @@ export class IngestionModule {
         { provide: ADMIN_AUTH_CONFIG, useValue: settings.admin },
         { provide: AUTH_CLOCK, useValue: systemAuthClock },
         { provide: INGESTION_DATABASE, useValue: db },
-        { provide: PROGRAM_CATALOG, useValue: programs },
         { provide: KAFKA_PROBE, useValue: probe },
         { provide: EVENT_PUBLISHER, useValue: publisher },
         { provide: HEALTH_CHECKS, useValue: checks },
         { provide: STOREFRONT_INPUT, useValue: storefrontInput },
         {
           provide: COMMAND_PIPELINE,
-          inject: [PROGRAM_CATALOG],
-          useFactory: (catalog: ProgramCatalog) =>
-            new CommandPipeline({ db, publisher, programs: catalog, now: () => new Date().toISOString(), idFor: deterministicId }, settings.pipeline),
+          useValue: new CommandPipeline({ db, publisher, programs: settings.programs, now: () => new Date().toISOString(), idFor: deterministicId }, settings.pipeline),
         },
         ApiKeyGuard,
         TenantAuthGuard,

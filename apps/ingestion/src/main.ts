@@ -3,14 +3,9 @@ import { loadConfigOrExit } from '@loyalty/config';
 import { runHttpService } from '@loyalty/http';
 import { ingestionSettings } from './ingestion.config';
 import { IngestionModule } from './ingestion.module';
-import { loadProgramCatalog } from './program/program-files';
 
 async function main(): Promise<void> {
-  const settings = loadConfigOrExit('ingestion', () => {
-    const parsed = ingestionSettings(process.env);
-    loadProgramCatalog(parsed.programsDir); // an invalid program file stops start-up here, with its problems named
-    return parsed;
-  });
+  const settings = loadConfigOrExit('ingestion', () => ingestionSettings(process.env));
   await runHttpService(IngestionModule.forRoot(settings), {
     title: 'Loyalty ledger: ingestion',
     description: 'Storefront-facing write side: purchases, returns, activities, members, redemptions and adjustments in; point events appended to the ledger.',

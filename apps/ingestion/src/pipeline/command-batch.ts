@@ -1,6 +1,7 @@
 import { type Kysely } from 'kysely';
 import { type Database } from '@loyalty/db';
 import { type Decision, type DecisionContext, type LedgerEvent, type MemberState, evolveMember, reject } from '@loyalty/domain';
+import { problemType } from '@loyalty/http';
 import { type EventPublisher, type LogPosition } from '@loyalty/kafka';
 import { type CommandOutcome, type MemberCommand } from './member-command';
 import { type ProgramCatalog } from './program-catalog';
@@ -84,7 +85,7 @@ export async function runCommandBatch(deps: BatchDependencies, items: readonly B
           memberId: command.memberId,
           requestHash: command.requestHash,
           status: decision.status,
-          summary: { type: `urn:loyalty-ledger:problem:${decision.code.toLowerCase().replace(/[._]/g, '-')}`, title: 'Request rejected', status: decision.status, code: decision.code, detail: decision.message },
+          summary: { type: problemType(decision.code), title: 'Request rejected', status: decision.status, code: decision.code, detail: decision.message },
           eventIds: [],
           events: [],
           published: true,
@@ -154,7 +155,7 @@ function resendOrConflict(command: MemberCommand, earlier: StoredCommand): Draft
       outcome: {
         status: 409,
         body: {
-          type: 'urn:loyalty-ledger:problem:idempotency-key-reused',
+          type: problemType('IDEMPOTENCY.KEY_REUSED'),
           title: 'Conflict',
           status: 409,
           code: 'IDEMPOTENCY.KEY_REUSED',

@@ -16,5 +16,3 @@ export class ProgramCatalog {
     return version;
   }
 }
-
-export const PROGRAM_CATALOG = Symbol('ProgramCatalog');

@@ -2,7 +2,7 @@ import { Body, Controller, Headers, Inject, Post, Res, UseGuards } from '@nestjs
 import { ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { type FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { TenantAuthGuard, TenantId, ZodValidationPipe, fieldPath } from '@loyalty/http';
+import { TenantAuthGuard, TenantId, ZodValidationPipe, fieldPath, problemType } from '@loyalty/http';
 import { correlationIdFrom } from '../http/correlation-id';
 import { sendOutcome } from '../http/outcome-response';
 import { assertTenant } from '../http/tenant-scope';
@@ -13,7 +13,7 @@ import { type RecordPurchaseRequest, recordPurchaseBatchRequestSchema, recordPur
 
 const problem = (status: number, code: string, detail: string): CommandOutcome => ({
   status,
-  body: { type: `urn:loyalty-ledger:problem:${code.toLowerCase().replace(/[._]/g, '-')}`, title: 'Rejected', status, code, detail },
+  body: { type: problemType(code), title: 'Rejected', status, code, detail },
   replayed: false,
 });
 
