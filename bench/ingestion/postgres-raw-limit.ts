@@ -3,8 +3,9 @@
 // multi-row `insert ... select * from unnest($1::text[], ...)` per transaction, a few transactions
 // in flight, the stack's own server and settings (durable commits: fsync and synchronous_commit
 // as the stack runs them). The rows go to a throwaway table shaped like ingestion_commands, named
-// per run and dropped afterwards. Ingestion writes about five rows per purchase plus an update, so
-// its purchases/s is a fraction of this well below 1.
+// per run and dropped afterwards. Ingestion writes three rows per purchase (command record, bucket,
+// transaction) plus its share of the batch's outbox row, so its purchases/s is a fraction of this
+// well below 1.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client, type ClientConfig } from 'pg';
 import { type DatabaseConfig } from '@loyalty/config';
@@ -38,7 +39,7 @@ export interface PostgresRawResult {
 
 /**
  * ingestion_commands' columns and primary key, as `insertCommands` fills them. Left out: the seq
- * bigserial, created_at and the partial outbox index, so this is the cost of the bare row writes,
+ * bigserial, created_at and the batch columns, so this is the cost of the bare row writes,
  * a ceiling rather than a replica of ingestion's table.
  */
 const columns = `
@@ -180,7 +181,7 @@ export async function measurePostgresRawLimit(spec: PostgresRawSpec, registerCle
         rows.statuses.push(201);
         rows.summaries.push(summary);
         rows.events.push(events);
-        // Ingestion inserts its commands unpublished and marks them afterwards (a second write not measured here).
+        // The row carries the events' JSON too: in ingestion they go to the batch's outbox row instead.
         rows.published.push(false);
         rows.positions.push(null);
       }

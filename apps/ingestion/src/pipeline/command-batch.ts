@@ -5,8 +5,8 @@ import { problemType } from '@loyalty/http';
 import { type EventPublisher, type LogPosition } from '@loyalty/kafka';
 import { type CommandOutcome, type MemberCommand } from './member-command';
 import { type ProgramCatalog } from './program-catalog';
-import { type MemberRef, type StoredCommand, commandKeyOf, findCommandsAndBacklog, insertCommands, markPublished, memberKeyOf } from './command-store';
-import { type LoadedMember, loadMembers, saveMembers } from './member-state-store';
+import { type MemberRef, type PendingBatch, type StoredCommand, commandKeyOf, findCommands, findCommandsAndBacklog, insertCommands, markPublished, memberKeyOf } from './command-store';
+import { type LoadedMember, loadMembers, memberWrites } from './member-state-store';
 import { type StateNeeds, mergeNeeds } from './state-needs';
 
 export interface BatchDependencies {
@@ -47,7 +47,8 @@ function answer(stored: StoredCommand, replayed: boolean): CommandOutcome {
  */
 export async function runCommandBatch(deps: BatchDependencies, items: readonly BatchItem[]): Promise<(CommandOutcome | Error)[]> {
   const drafts: Draft[] = [];
-  let backlog: StoredCommand[] = [];
+  let backlog: PendingBatch[] = [];
+  let batch: PendingBatch | undefined;
 
   await deps.db.transaction().execute(async (trx) => {
     const requests = new Map<string, MemberRef & { needs: StateNeeds }>();
@@ -113,13 +114,12 @@ export async function runCommandBatch(deps: BatchDependencies, items: readonly B
       }
       drafts.push(stored.published ? { kind: 'final', outcome: answer(stored, false) } : { kind: 'publish', stored, replayed: false });
     }
-    await saveMembers(trx, members, changed);
-    await insertCommands(trx, inserted);
+    batch = await insertCommands(trx, inserted, memberWrites(members, changed));
   });
 
-  // The outbox first (older commands of these members), then this batch, so each member's
+  // The outbox first (older batches holding these members), then this batch, so each member's
   // events reach the log in decision order.
-  const toPublish = dedupe([...backlog, ...drafts.flatMap((d) => (d.kind === 'publish' ? [d.stored] : []))]);
+  const toPublish = batch === undefined ? backlog : [...backlog, batch];
   let positions: Map<string, string>;
   try {
     positions = await publishAll(deps, toPublish);
@@ -127,6 +127,12 @@ export async function runCommandBatch(deps: BatchDependencies, items: readonly B
     // Decided and stored, not in the log: these answer 503 and stay in the outbox; a resend of the
     // same request publishes them and gets the original answer.
     return drafts.map((d) => (d.kind === 'final' ? d.outcome : (error as Error)));
+  }
+  // A resend whose batch another writer published after our read was not in our backlog: its
+  // position is read back.
+  const unknown = drafts.flatMap((d) => (d.kind === 'publish' && !positions.has(commandKeyOf(d.stored)) ? [d.stored] : []));
+  if (unknown.length > 0) {
+    for (const [key, stored] of await findCommands(deps.db, unknown)) if (stored.position !== null) positions.set(key, stored.position);
   }
   return drafts.map((d) => {
     if (d.kind === 'final') return d.outcome;
@@ -168,22 +174,28 @@ function resendOrConflict(command: MemberCommand, earlier: StoredCommand): Draft
   return earlier.published ? { kind: 'final', outcome: answer(earlier, true) } : { kind: 'publish', stored: earlier, replayed: true };
 }
 
-function dedupe(commands: readonly StoredCommand[]): StoredCommand[] {
-  return [...new Map(commands.map((c) => [commandKeyOf(c), c])).values()];
-}
-
-/** One send for all events; then the commands are marked published with their last event's position. */
-async function publishAll(deps: BatchDependencies, commands: readonly StoredCommand[]): Promise<Map<string, string>> {
-  const events: LedgerEvent[] = commands.flatMap((c) => c.events);
+/**
+ * One send for the events of all these batches; then the batches are marked published, with each
+ * command's position (that of its last event). Returns the positions by command.
+ */
+async function publishAll(deps: BatchDependencies, batches: readonly PendingBatch[]): Promise<Map<string, string>> {
+  const events: LedgerEvent[] = batches.flatMap((b) => b.events);
   if (events.length === 0) return new Map();
   const positions = await deps.publisher.publish(events);
-  const tokens: { tenantId: string; commandKey: string; position: string }[] = [];
+  const byCommand = new Map<string, string>();
+  const published: { batchId: number; positions: (string | null)[] }[] = [];
   let index = 0;
-  for (const c of commands) {
-    index += c.events.length;
-    const last = positions[index - 1];
-    if (last !== undefined) tokens.push({ tenantId: c.tenantId, commandKey: c.commandKey, position: consistencyToken(last) });
+  for (const batch of batches) {
+    const tokens = batch.commands.map((c) => {
+      index += c.eventCount;
+      const last = positions[index - 1];
+      if (c.eventCount === 0 || last === undefined) return null;
+      const token = consistencyToken(last);
+      byCommand.set(commandKeyOf(c), token);
+      return token;
+    });
+    published.push({ batchId: batch.batchId, positions: tokens });
   }
-  await markPublished(deps.db, tokens);
-  return new Map(tokens.map((t) => [commandKeyOf(t), t.position]));
+  await markPublished(deps.db, published);
+  return byCommand;
 }

@@ -1,5 +1,5 @@
-import { type Kysely, type Selectable, type Transaction, sql } from 'kysely';
-import { type Database, type IngestionCommandsTable } from '@loyalty/db';
+import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely';
+import { type Database } from '@loyalty/db';
 import { type LedgerEvent } from '@loyalty/domain';
 
 export interface MemberRef {
@@ -15,16 +15,41 @@ export interface StoredCommand {
   readonly status: number;
   readonly summary: Record<string, unknown>;
   readonly eventIds: readonly string[];
-  /** The events while they wait in the outbox; empty once they are in the log. */
+  /** The events of a command decided in this batch; empty for one read back (its batch holds them). */
   readonly events: readonly LedgerEvent[];
+  /** True once its events are in the log (or when it had none). */
   readonly published: boolean;
   readonly position: string | null;
+}
+
+/** A batch whose events Kafka has not acknowledged yet: the outbox, one row per pipeline batch. */
+export interface PendingBatch {
+  readonly batchId: number;
+  /** Its commands in the order of `events`, with how many events each contributed. */
+  readonly commands: readonly BatchCommand[];
+  readonly events: readonly LedgerEvent[];
+}
+
+export interface BatchCommand {
+  readonly tenantId: string;
+  readonly commandKey: string;
+  readonly eventCount: number;
 }
 
 export const memberKeyOf = (m: MemberRef): string => JSON.stringify([m.tenantId, m.memberId]);
 export const commandKeyOf = (c: { tenantId: string; commandKey: string }): string => JSON.stringify([c.tenantId, c.commandKey]);
 
-type CommandRow = Selectable<IngestionCommandsTable> & { events: unknown };
+interface CommandRow {
+  tenant_id: string;
+  command_key: string;
+  member_id: string;
+  request_hash: string;
+  status: number;
+  summary: Record<string, unknown>;
+  event_ids: string[];
+  published: boolean;
+  position: string | null;
+}
 
 function toStored(r: CommandRow): StoredCommand {
   return {
@@ -33,86 +58,129 @@ function toStored(r: CommandRow): StoredCommand {
     memberId: r.member_id,
     requestHash: r.request_hash,
     status: r.status,
-    summary: r.summary as Record<string, unknown>,
-    eventIds: r.event_ids as string[],
-    events: (r.events ?? []) as LedgerEvent[],
+    summary: r.summary,
+    eventIds: r.event_ids,
+    events: [],
     published: r.published,
     position: r.position,
   };
 }
 
+// The stored commands among some keys, with their batch's publication.
+const commandsQuery = (keys: readonly { tenantId: string; commandKey: string }[]) => sql<CommandRow>`
+  select c.tenant_id, c.command_key, c.member_id, c.request_hash, c.status, c.summary, c.event_ids,
+    case when c.batch_id is null then c.published else b.events is null end as published,
+    coalesce(c.position, b.positions ->> c.batch_index) as position
+  from ingestion_commands c
+  join unnest(${keys.map((k) => k.tenantId)}::text[], ${keys.map((k) => k.commandKey)}::text[]) as k(tenant_id, command_key) using (tenant_id, command_key)
+  left join ingestion_batches b on b.batch_id = c.batch_id`;
+
+interface BatchRow {
+  batch_id: number;
+  commands: [string, string, number][];
+  events: LedgerEvent[];
+}
+
+const toPending = (r: BatchRow): PendingBatch => ({
+  batchId: r.batch_id,
+  commands: r.commands.map(([tenantId, commandKey, eventCount]) => ({ tenantId, commandKey, eventCount })),
+  events: r.events,
+});
+
+/** The stored commands among these keys (resends and id reuses). */
+export async function findCommands(db: Kysely<Database>, keys: readonly { tenantId: string; commandKey: string }[]): Promise<Map<string, StoredCommand>> {
+  const { rows } = await commandsQuery(keys).execute(db);
+  return new Map(rows.map((r) => [commandKeyOf({ tenantId: r.tenant_id, commandKey: r.command_key }), toStored(r)]));
+}
+
 /**
- * In one query: the stored commands among these keys (resends and id reuses), and the commands of
- * these members whose events wait in the outbox, oldest first.
+ * In one round trip: the stored commands among these keys (resends and id reuses), and the
+ * unpublished batches holding events of these members, oldest first (they go to the log before
+ * anything newer of theirs).
  */
 export async function findCommandsAndBacklog(
   trx: Transaction<Database>,
   keys: readonly { tenantId: string; commandKey: string }[],
   members: readonly MemberRef[],
-): Promise<{ existing: Map<string, StoredCommand>; backlog: StoredCommand[] }> {
-  // Keys travel as arrays (unnest) and join through the primary keys and the outbox's member index.
-  const { rows } = await sql<CommandRow>`
-    select c.*, o.events from ingestion_commands c
-    join unnest(${keys.map((k) => k.tenantId)}::text[], ${keys.map((k) => k.commandKey)}::text[]) as k(tenant_id, command_key) using (tenant_id, command_key)
-    left join ingestion_outbox o using (tenant_id, command_key)
-    union all
-    select c.*, o.events from ingestion_outbox o
-    join unnest(${members.map((m) => m.tenantId)}::text[], ${members.map((m) => m.memberId)}::text[]) as m(tenant_id, member_id) using (tenant_id, member_id)
-    join ingestion_commands c using (tenant_id, command_key)
-    order by seq`.execute(trx);
-  const wanted = new Set(keys.map(commandKeyOf));
-  const stored = rows.map(toStored);
+): Promise<{ existing: Map<string, StoredCommand>; backlog: PendingBatch[] }> {
+  // Keys travel as arrays (unnest): a batch of 500 commands stays a few parameters.
+  const { rows } = await sql<{ commands: CommandRow[]; backlog: BatchRow[] }>`
+    select
+      (select coalesce(json_agg(c), '[]') from (${commandsQuery(keys)}) c) as commands,
+      (select coalesce(json_agg(b order by b.batch_id), '[]') from (
+        select batch_id, commands, events from ingestion_batches
+        where events is not null and member_keys && ${members.map(memberKeyOf)}::text[]) b) as backlog`.execute(trx);
+  const row = rows[0] ?? { commands: [], backlog: [] };
   return {
-    existing: new Map(stored.filter((c) => wanted.has(commandKeyOf(c))).map((c) => [commandKeyOf(c), c])),
-    backlog: stored.filter((c) => !c.published),
+    existing: new Map(row.commands.map((r) => [commandKeyOf({ tenantId: r.tenant_id, commandKey: r.command_key }), toStored(r)])),
+    backlog: row.backlog.map(toPending),
   };
 }
 
-/** Stores the decided commands; the events of those not yet published go to the outbox. */
-export async function insertCommands(trx: Transaction<Database>, commands: readonly StoredCommand[]): Promise<void> {
-  if (commands.length === 0) return;
-  const col = <R, T>(rows: readonly R[], f: (r: R) => T) => rows.map(f);
-  const { rows: seqs } = await sql<{ tenant_id: string; command_key: string; seq: number }>`
-    insert into ingestion_commands (tenant_id, command_key, member_id, request_hash, status, summary, event_ids, published, position)
-    select * from unnest(
-      ${col(commands, (c) => c.tenantId)}::text[], ${col(commands, (c) => c.commandKey)}::text[], ${col(commands, (c) => c.memberId)}::text[],
-      ${col(commands, (c) => c.requestHash)}::text[], ${col(commands, (c) => c.status)}::int[], ${col(commands, (c) => JSON.stringify(c.summary))}::jsonb[],
-      ${col(commands, (c) => JSON.stringify(c.eventIds))}::jsonb[], ${col(commands, (c) => c.published)}::boolean[], ${col(commands, (c) => c.position)}::text[])
-    returning tenant_id, command_key, seq`.execute(trx);
-  const seqOf = new Map(seqs.map((r) => [commandKeyOf({ tenantId: r.tenant_id, commandKey: r.command_key }), r.seq]));
+/**
+ * Stores the decided commands, their batch (the outbox row) when some have events, and the
+ * member-state writes riding along, as one SQL statement: one round trip for all of a batch's
+ * writes. Returns the batch, or undefined when there was nothing to publish.
+ */
+export async function insertCommands(trx: Transaction<Database>, commands: readonly StoredCommand[], alongside: readonly RawBuilder<unknown>[]): Promise<PendingBatch | undefined> {
+  // Each write in a WITH of its own: they touch different tables, so running them together changes nothing.
+  const withs = alongside.map((statement, i) => sql`${sql.raw(`w${i}`)} as (${statement})`);
+  if (commands.length === 0) {
+    if (withs.length > 0) await sql`with ${sql.join(withs)} select 1`.execute(trx);
+    return undefined;
+  }
   const pending = commands.filter((c) => !c.published);
-  if (pending.length === 0) return;
-  await sql`
-    insert into ingestion_outbox (tenant_id, command_key, member_id, seq, events)
-    select * from unnest(
-      ${col(pending, (c) => c.tenantId)}::text[], ${col(pending, (c) => c.commandKey)}::text[], ${col(pending, (c) => c.memberId)}::text[],
-      ${col(pending, (c) => seqOf.get(commandKeyOf(c)) ?? 0)}::bigint[], ${col(pending, (c) => JSON.stringify(c.events))}::jsonb[])`.execute(trx);
+  const indexOf = new Map(pending.map((c, i) => [commandKeyOf(c), i]));
+  const col = <T>(f: (c: StoredCommand) => T) => commands.map(f);
+  const rows = sql`unnest(
+      ${col((c) => c.tenantId)}::text[], ${col((c) => c.commandKey)}::text[], ${col((c) => c.memberId)}::text[],
+      ${col((c) => c.requestHash)}::text[], ${col((c) => c.status)}::int[], ${col((c) => JSON.stringify(c.summary))}::jsonb[],
+      ${col((c) => JSON.stringify(c.eventIds))}::jsonb[], ${col((c) => c.published)}::boolean[], ${col((c) => c.position)}::text[],
+      ${col((c) => indexOf.get(commandKeyOf(c)) ?? null)}::int[])
+    as u(tenant_id, command_key, member_id, request_hash, status, summary, event_ids, published, position, batch_index)`;
+  if (pending.length === 0) {
+    const prefix = withs.length > 0 ? sql`with ${sql.join(withs)}` : sql``;
+    await sql`${prefix}
+      insert into ingestion_commands (tenant_id, command_key, member_id, request_hash, status, summary, event_ids, published, position)
+      select tenant_id, command_key, member_id, request_hash, status, summary, event_ids, published, position from ${rows}`.execute(trx);
+    return undefined;
+  }
+  const batchCommands = pending.map((c) => ({ tenantId: c.tenantId, commandKey: c.commandKey, eventCount: c.events.length }));
+  const events = pending.flatMap((c) => c.events);
+  const memberKeys = [...new Set(pending.map(memberKeyOf))];
+  const batch = sql`batch as (
+      insert into ingestion_batches (member_keys, commands, events)
+      values (${memberKeys}::text[], ${JSON.stringify(batchCommands.map((c) => [c.tenantId, c.commandKey, c.eventCount]))}::jsonb, ${JSON.stringify(events)}::jsonb)
+      returning batch_id)`;
+  const { rows: inserted } = await sql<{ batch_id: number }>`
+    with ${sql.join([...withs, batch])}
+    insert into ingestion_commands (tenant_id, command_key, member_id, request_hash, status, summary, event_ids, published, position, batch_id, batch_index)
+    select tenant_id, command_key, member_id, request_hash, status, summary, event_ids, published, position,
+      case when batch_index is null then null else (select batch_id from batch) end, batch_index
+    from ${rows}
+    returning (select batch_id from batch)`.execute(trx);
+  const batchId = inserted[0]?.batch_id;
+  if (batchId === undefined) throw new Error('the batch row was not created');
+  return { batchId, commands: batchCommands, events };
 }
 
-/** Marks commands as in the log, with the position their events reached. */
-export async function markPublished(db: Kysely<Database>, published: readonly { tenantId: string; commandKey: string; position: string }[]): Promise<void> {
+/** Marks batches as in the log: their events are dropped, each command's position kept. */
+export async function markPublished(db: Kysely<Database>, published: readonly { batchId: number; positions: readonly (string | null)[] }[]): Promise<void> {
   if (published.length === 0) return;
-  const tenants = published.map((p) => p.tenantId);
-  const keys = published.map((p) => p.commandKey);
-  await db.transaction().execute(async (trx) => {
-    await sql`
-      update ingestion_commands as c set published = true, position = v.position
-      from unnest(${tenants}::text[], ${keys}::text[], ${published.map((p) => p.position)}::text[]) as v(tenant_id, command_key, position)
-      where c.tenant_id = v.tenant_id and c.command_key = v.command_key`.execute(trx);
-    await sql`
-      delete from ingestion_outbox as o using unnest(${tenants}::text[], ${keys}::text[]) as v(tenant_id, command_key)
-      where o.tenant_id = v.tenant_id and o.command_key = v.command_key`.execute(trx);
-  });
+  await sql`
+    update ingestion_batches as b set events = null, positions = v.positions
+    from unnest(${published.map((p) => p.batchId)}::bigint[], ${published.map((p) => JSON.stringify(p.positions))}::jsonb[]) as v(batch_id, positions)
+    where b.batch_id = v.batch_id`.execute(db);
 }
 
-/** Members with events stuck in the outbox for longer than `olderThanMs` (their writer failed or died). */
+/** Members with events stuck in unpublished batches for longer than `olderThanMs` (their writer failed or died). */
 export async function membersWithStaleOutbox(db: Kysely<Database>, olderThanMs: number, limit: number): Promise<MemberRef[]> {
-  const rows = await db
-    .selectFrom('ingestion_outbox')
-    .select(['tenant_id', 'member_id'])
-    .distinct()
-    .where('created_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanMs / 1000})`)
-    .limit(limit)
-    .execute();
-  return rows.map((r) => ({ tenantId: r.tenant_id, memberId: r.member_id }));
+  const { rows } = await sql<{ member_key: string }>`
+    select distinct unnest(member_keys) as member_key from ingestion_batches
+    where events is not null and created_at < now() - make_interval(secs => ${olderThanMs / 1000})
+    limit ${limit}`.execute(db);
+  return rows.map((r) => {
+    const [tenantId, memberId] = JSON.parse(r.member_key) as [string, string];
+    return { tenantId, memberId };
+  });
 }

@@ -1,4 +1,4 @@
-import { type Transaction, sql } from 'kysely';
+import { type RawBuilder, type Transaction, sql } from 'kysely';
 import { type Database, type IngestionBucketsTable, type IngestionMembersTable, type IngestionRedemptionsTable, type IngestionTransactionsTable } from '@loyalty/db';
 import {
   type BucketAmount,
@@ -31,16 +31,38 @@ const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
  * their state the batch's commands need.
  */
 export async function loadMembers(trx: Transaction<Database>, requests: ReadonlyMap<string, MemberRef & { needs: StateNeeds }>): Promise<Map<string, LoadedMember>> {
-  // Sorted, because an upsert locks its rows in the order it reads them.
+  // Sorted, so concurrent batches create and lock shared members in one order and never deadlock.
   const members = [...requests.values()].sort((a, b) => compare(a.tenantId, b.tenantId) || compare(a.memberId, b.memberId));
   // Keys travel as arrays (unnest), not as one parameter per value: a batch of 500 commands
   // stays a few parameters, cheap to plan, joined through the primary keys.
-  // One statement creates missing members and locks and returns all of them (DO UPDATE locks the row).
+  // One statement creates the missing members and locks the others, in that sorted order. FOR NO
+  // KEY UPDATE only marks a row: locking by a no-op update would write a row version per member.
+  const tenants = members.map((m) => m.tenantId);
+  const ids = members.map((m) => m.memberId);
   const { rows: cores } = await sql<IngestionMemberRow>`
-    insert into ingestion_members (tenant_id, member_id)
-    select * from unnest(${members.map((m) => m.tenantId)}::text[], ${members.map((m) => m.memberId)}::text[])
-    on conflict (tenant_id, member_id) do update set enrolled = ingestion_members.enrolled
-    returning *`.execute(trx);
+    with created as (
+      insert into ingestion_members (tenant_id, member_id)
+      select * from unnest(${tenants}::text[], ${ids}::text[])
+      on conflict (tenant_id, member_id) do nothing
+      returning *),
+    locked as (
+      select m.* from ingestion_members m
+      join unnest(${tenants}::text[], ${ids}::text[]) as k(tenant_id, member_id) using (tenant_id, member_id)
+      order by m.tenant_id, m.member_id
+      for no key update of m)
+    select * from created union all select * from locked`.execute(trx);
+  // A member another instance created after this statement's snapshot was neither created nor seen
+  // (the insert waited for it, then did nothing): lock it now that it is committed.
+  const seen = new Set(cores.map((c) => memberKeyOf({ tenantId: c.tenant_id, memberId: c.member_id })));
+  const late = members.filter((m) => !seen.has(memberKeyOf(m)));
+  if (late.length > 0) {
+    const { rows } = await sql<IngestionMemberRow>`
+      select m.* from ingestion_members m
+      join unnest(${late.map((m) => m.tenantId)}::text[], ${late.map((m) => m.memberId)}::text[]) as k(tenant_id, member_id) using (tenant_id, member_id)
+      order by m.tenant_id, m.member_id
+      for no key update of m`.execute(trx);
+    cores.push(...rows);
+  }
 
   const wantedTransactions = members.flatMap((m) => m.needs.transactionIds.map((t) => ({ ...m, t })));
   const { rows: transactions } =
@@ -109,13 +131,16 @@ export async function loadMembers(trx: Transaction<Database>, requests: Readonly
 }
 
 /**
- * Writes what the batch changed. The evolve functions replace exactly the objects they change, so
- * an entry that is not the very object that was loaded is new or changed and must be written.
+ * The statements writing what the batch changed (run by the caller in one SQL statement with the
+ * command records). The evolve functions replace exactly the objects they change, so an entry that
+ * is not the very object that was loaded is new or changed and must be written.
  */
-export async function saveMembers(trx: Transaction<Database>, before: ReadonlyMap<string, LoadedMember>, after: ReadonlyMap<string, LoadedMember>): Promise<void> {
+export function memberWrites(before: ReadonlyMap<string, LoadedMember>, after: ReadonlyMap<string, LoadedMember>): RawBuilder<unknown>[] {
   const changed = [...after.entries()].filter(([key, m]) => before.get(key)?.state !== m.state).map(([, m]) => m);
-  if (changed.length === 0) return;
+  if (changed.length === 0) return [];
   const prior = (m: LoadedMember) => before.get(memberKeyOf(m))?.state ?? INITIAL_MEMBER_STATE;
+  const writes: RawBuilder<unknown>[] = [];
+  const col = <R, T>(rows: readonly R[], f: (r: R) => T) => rows.map(f);
 
   // The member row is rewritten only when its own fields changed: a purchase adds a bucket and a
   // transaction, and rewriting the member row as well would cost a row version per purchase.
@@ -124,29 +149,38 @@ export async function saveMembers(trx: Transaction<Database>, before: ReadonlyMa
     const n = m.state;
     return p.enrolled !== n.enrolled || p.customTiers !== n.customTiers || p.debt !== n.debt || p.activityCounts !== n.activityCounts || p.offers !== n.offers;
   });
-  if (cores.length > 0) await saveCores(trx, cores);
-  const col = <R, T>(rows: readonly R[], f: (r: R) => T) => rows.map(f);
+  if (cores.length > 0) {
+    writes.push(sql`
+      insert into ingestion_members (tenant_id, member_id, enrolled, custom_tiers, debt, activity_counts, offers)
+      select * from unnest(
+        ${col(cores, (m) => m.tenantId)}::text[], ${col(cores, (m) => m.memberId)}::text[], ${col(cores, (m) => m.state.enrolled)}::boolean[],
+        ${col(cores, (m) => JSON.stringify(m.state.customTiers))}::jsonb[], ${col(cores, (m) => m.state.debt)}::bigint[],
+        ${col(cores, (m) => JSON.stringify(m.state.activityCounts))}::jsonb[], ${col(cores, (m) => JSON.stringify(m.state.offers))}::jsonb[])
+      on conflict (tenant_id, member_id) do update set
+        enrolled = excluded.enrolled, custom_tiers = excluded.custom_tiers, debt = excluded.debt,
+        activity_counts = excluded.activity_counts, offers = excluded.offers`);
+  }
 
   const buckets = changed.flatMap((m) => Object.values(m.state.buckets).filter((b) => prior(m).buckets[b.bucketId] !== b).map((b) => ({ m, b })));
   if (buckets.length > 0) {
-    await sql`
+    writes.push(sql`
       insert into ingestion_buckets (tenant_id, bucket_id, member_id, currency, amount, remaining, pending, earned_at, active_from, expires_at, owed)
       select * from unnest(
         ${col(buckets, ({ m }) => m.tenantId)}::text[], ${col(buckets, ({ b }) => b.bucketId)}::text[], ${col(buckets, ({ m }) => m.memberId)}::text[],
         ${col(buckets, ({ b }) => b.currency)}::text[], ${col(buckets, ({ b }) => b.amount)}::bigint[], ${col(buckets, ({ b }) => b.remaining)}::bigint[],
         ${col(buckets, ({ b }) => b.pending)}::boolean[], ${col(buckets, ({ b }) => b.earnedAt)}::text[], ${col(buckets, ({ b }) => b.activeFrom)}::text[],
         ${col(buckets, ({ b }) => b.expiresAt)}::text[], ${col(buckets, ({ b }) => b.owed)}::bigint[])
-      on conflict (tenant_id, bucket_id) do update set remaining = excluded.remaining, pending = excluded.pending, owed = excluded.owed`.execute(trx);
+      on conflict (tenant_id, bucket_id) do update set remaining = excluded.remaining, pending = excluded.pending, owed = excluded.owed`);
   }
 
   const transactions = changed.flatMap((m) => Object.values(m.state.transactions).filter((t) => prior(m).transactions[t.transactionId] !== t).map((t) => ({ m, t })));
   if (transactions.length > 0) {
-    await sql`
+    writes.push(sql`
       insert into ingestion_transactions (tenant_id, member_id, transaction_id, bucket_id, lines)
       select * from unnest(
         ${col(transactions, ({ m }) => m.tenantId)}::text[], ${col(transactions, ({ m }) => m.memberId)}::text[], ${col(transactions, ({ t }) => t.transactionId)}::text[],
         ${col(transactions, ({ t }) => t.bucketId)}::text[], ${col(transactions, ({ t }) => JSON.stringify(t.lines))}::jsonb[])
-      on conflict (tenant_id, member_id, transaction_id) do update set bucket_id = excluded.bucket_id, lines = excluded.lines`.execute(trx);
+      on conflict (tenant_id, member_id, transaction_id) do update set bucket_id = excluded.bucket_id, lines = excluded.lines`);
   }
 
   const redemptions = changed.flatMap((m) =>
@@ -155,23 +189,12 @@ export async function saveMembers(trx: Transaction<Database>, before: ReadonlyMa
       .map(([id, r]) => ({ m, id, r })),
   );
   if (redemptions.length > 0) {
-    await trx
-      .insertInto('ingestion_redemptions')
-      .values(redemptions.map(({ m, id, r }) => ({ tenant_id: m.tenantId, member_id: m.memberId, redemption_id: id, points: r.points, buckets: JSON.stringify(r.buckets), cancelled: r.cancelled })))
-      .onConflict((oc) => oc.columns(['tenant_id', 'member_id', 'redemption_id']).doUpdateSet({ cancelled: sql`excluded.cancelled` }))
-      .execute();
+    writes.push(sql`
+      insert into ingestion_redemptions (tenant_id, member_id, redemption_id, points, buckets, cancelled)
+      select * from unnest(
+        ${col(redemptions, ({ m }) => m.tenantId)}::text[], ${col(redemptions, ({ m }) => m.memberId)}::text[], ${col(redemptions, ({ id }) => id)}::text[],
+        ${col(redemptions, ({ r }) => r.points)}::bigint[], ${col(redemptions, ({ r }) => JSON.stringify(r.buckets))}::jsonb[], ${col(redemptions, ({ r }) => r.cancelled)}::boolean[])
+      on conflict (tenant_id, member_id, redemption_id) do update set cancelled = excluded.cancelled`);
   }
-}
-
-async function saveCores(trx: Transaction<Database>, cores: readonly LoadedMember[]): Promise<void> {
-  const col = <T>(f: (m: LoadedMember) => T) => cores.map(f);
-  await sql`
-    insert into ingestion_members (tenant_id, member_id, enrolled, custom_tiers, debt, activity_counts, offers)
-    select * from unnest(
-      ${col((m) => m.tenantId)}::text[], ${col((m) => m.memberId)}::text[], ${col((m) => m.state.enrolled)}::boolean[],
-      ${col((m) => JSON.stringify(m.state.customTiers))}::jsonb[], ${col((m) => m.state.debt)}::bigint[],
-      ${col((m) => JSON.stringify(m.state.activityCounts))}::jsonb[], ${col((m) => JSON.stringify(m.state.offers))}::jsonb[])
-    on conflict (tenant_id, member_id) do update set
-      enrolled = excluded.enrolled, custom_tiers = excluded.custom_tiers, debt = excluded.debt,
-      activity_counts = excluded.activity_counts, offers = excluded.offers`.execute(trx);
+  return writes;
 }

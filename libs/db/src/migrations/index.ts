@@ -1,5 +1,6 @@
 import { type Migration } from 'kysely';
 import * as ingestionWriteModel from './ingestion/2026-11-22T01-00_ingestion-write-model';
+import * as ingestionBatchOutbox from './ingestion/2026-11-22T06-00_ingestion-batch-outbox';
 import * as ledgerSkeleton from './ledger/2026-11-22T00-00_ledger-skeleton';
 
 /**
@@ -19,7 +20,10 @@ export const LEDGER_MIGRATIONS: MigrationSet = {
 
 export const INGESTION_MIGRATIONS: MigrationSet = {
   name: 'ingestion',
-  migrations: { '2026-11-22T01-00_ingestion-write-model': ingestionWriteModel },
+  migrations: {
+    '2026-11-22T01-00_ingestion-write-model': ingestionWriteModel,
+    '2026-11-22T06-00_ingestion-batch-outbox': ingestionBatchOutbox,
+  },
 };
 
 export const ALL_MIGRATION_SETS: readonly MigrationSet[] = [LEDGER_MIGRATIONS, INGESTION_MIGRATIONS];

@@ -121,7 +121,7 @@ export interface IngestionRedemptionsTable {
   cancelled: boolean;
 }
 
-/** Ingestion's command log: idempotency record and outbox in one row. */
+/** Ingestion's command log: the idempotency record of every command decided. */
 export interface IngestionCommandsTable {
   tenant_id: string;
   command_key: string;
@@ -131,18 +131,29 @@ export interface IngestionCommandsTable {
   status: number;
   summary: unknown;
   event_ids: unknown;
+  /** True when the command had no events to publish (or was published before batches existed). */
   published: boolean;
   position: string | null;
+  /** The batch that carries its events (and, once published, its position). */
+  batch_id: number | null;
+  batch_index: number | null;
   created_at: Generated<Date>;
 }
 
-/** Ingestion's outbox: a command's events until Kafka acknowledged them. */
-export interface IngestionOutboxTable {
-  tenant_id: string;
-  command_key: string;
-  member_id: string;
-  seq: number;
+/**
+ * Ingestion's outbox, one row per pipeline batch: its events until Kafka acknowledged them, then
+ * each command's position in the log.
+ */
+export interface IngestionBatchesTable {
+  batch_id: Generated<number>;
+  /** `JSON.stringify([tenantId, memberId])` of every member with events in the batch. */
+  member_keys: string[];
+  /** `[tenantId, commandKey, eventCount]` per command, in the order of `events`. */
+  commands: unknown;
+  /** Null once Kafka acknowledged them. */
   events: unknown;
+  /** The consistency token of each command (by its index in `commands`), once published. */
+  positions: unknown;
   created_at: Generated<Date>;
 }
 
@@ -152,5 +163,5 @@ export interface IngestionDatabase {
   ingestion_transactions: IngestionTransactionsTable;
   ingestion_redemptions: IngestionRedemptionsTable;
   ingestion_commands: IngestionCommandsTable;
-  ingestion_outbox: IngestionOutboxTable;
+  ingestion_batches: IngestionBatchesTable;
 }
