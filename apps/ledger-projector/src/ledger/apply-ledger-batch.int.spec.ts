@@ -126,4 +126,14 @@ describe('applyLedgerBatch on the real Postgres', () => {
     expect((await applyLedgerBatches(db, CONSUMER, fetch)).applied).toBe(0);
     expect(await snapshot(db)).toEqual(once);
   });
+
+  it('a backlog whose rows would need more than 65,535 parameters applies in one transaction', async () => {
+    // 6,000 earnings: 78,000 values for the history rows alone, past the wire protocol's limit.
+    const events = Array.from({ length: 6_000 }, (_, i) => pointsEarnedFixture({ points: 1 + (i % 5), metadata: { eventId: `big-${i}`, memberId: `m-${i % 300}` } }));
+    const result = await applyLedgerBatches(db, CONSUMER, [batch(0, 0, events.slice(0, 3_000)), batch(1, 0, events.slice(3_000))]);
+    expect(result.applied).toBe(6_000);
+    const total = await db.selectFrom('member_balances').select((eb) => eb.fn.sum<string>('pending').as('pending')).executeTakeFirstOrThrow();
+    expect(Number(total.pending)).toBe(events.reduce((sum, e) => sum + (e.type === 'PointsEarned' ? e.data.points : 0), 0));
+    expect((await snapshot(db)).offsets.map((o) => o.next_offset)).toEqual([3_000, 3_000]);
+  });
 });

@@ -22,61 +22,79 @@ export function applyLedgerBatch(db: Kysely<Database>, consumer: string, batch: 
 export async function applyLedgerBatches(db: Kysely<Database>, consumer: string, batches: readonly LedgerBatch[]): Promise<{ applied: number }> {
   const ordered = [...batches].sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
   return db.transaction().execute(async (trx) => {
+    const stored = await lockOffsets(trx, consumer, ordered);
     const changes: LedgerRowChanges[] = [];
     const advanced: { topic: string; partition: number; next: number }[] = [];
     for (const batch of ordered) {
-      const stored = await lockOffset(trx, consumer, batch.topic, batch.partition);
+      const from = BigInt(stored.get(partitionKey(batch)) ?? 0);
       for (const e of batch.events) {
-        if (BigInt(e.offset) < BigInt(stored)) continue;
+        if (BigInt(e.offset) < from) continue;
         const change = projectLedgerEvent(e.event, { partition: batch.partition, offset: Number(e.offset) });
         if (change !== null) changes.push(change);
       }
-      if (BigInt(batch.nextOffset) > BigInt(stored)) advanced.push({ topic: batch.topic, partition: batch.partition, next: Number(batch.nextOffset) });
+      if (BigInt(batch.nextOffset) > from) advanced.push({ topic: batch.topic, partition: batch.partition, next: Number(batch.nextOffset) });
     }
 
     const applied = await insertNewEntries(trx, changes);
-    const deltas = [...(await insertBuckets(trx, applied)), ...(await moveBuckets(trx, applied))];
+    const created = await insertBuckets(trx, applied);
     // Rows carry the time of the events that changed them, never the wall clock: a rebuild matches.
     const lastRecordedAt = applied.at(-1)?.entry.recorded_at ?? '';
-    await addToBalances(trx, deltas, lastRecordedAt);
-    await addToDebts(trx, applied);
-
-    if (advanced.length > 0) {
-      await sql`
-        update consumer_offsets as o set next_offset = v.next, updated_at = now()
-        from unnest(${advanced.map((a) => a.topic)}::text[], ${advanced.map((a) => a.partition)}::int[], ${advanced.map((a) => a.next)}::bigint[]) as v(topic, partition, next)
-        where o.consumer = ${consumer} and o.topic = v.topic and o.partition = v.partition`.execute(trx);
-    }
+    await moveAndSettle(trx, consumer, applied, created, lastRecordedAt, advanced);
     return { applied: applied.length };
   });
 }
 
-async function lockOffset(trx: Transaction<Database>, consumer: string, topic: string, partition: number): Promise<number> {
-  await trx
-    .insertInto('consumer_offsets')
-    .values({ consumer, topic, partition, next_offset: 0 })
-    .onConflict((oc) => oc.doNothing())
-    .execute();
-  const row = await trx
-    .selectFrom('consumer_offsets')
-    .select('next_offset')
-    .where('consumer', '=', consumer)
-    .where('topic', '=', topic)
-    .where('partition', '=', partition)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
-  return row.next_offset;
+const partitionKey = (p: { topic: string; partition: number }) => `${p.topic}\u0000${p.partition}`;
+
+/**
+ * Creates missing offset rows and locks all of them in (topic, partition) order, in one statement;
+ * returns each partition's stored next offset. Every statement of the batch takes its values as
+ * arrays (`unnest`), so a large backlog never outgrows the protocol's 65,535 parameters.
+ */
+async function lockOffsets(trx: Transaction<Database>, consumer: string, partitions: readonly { topic: string; partition: number }[]): Promise<Map<string, number>> {
+  const topics = partitions.map((p) => p.topic);
+  const numbers = partitions.map((p) => p.partition);
+  const { rows } = await sql<{ topic: string; partition: number; next_offset: number }>`
+    with created as (
+      insert into consumer_offsets (consumer, topic, partition, next_offset)
+      select ${consumer}, topic, partition, 0 from unnest(${topics}::text[], ${numbers}::int[]) as k(topic, partition)
+      on conflict do nothing
+      returning topic, partition, next_offset),
+    locked as (
+      select o.topic, o.partition, o.next_offset from consumer_offsets o
+      join unnest(${topics}::text[], ${numbers}::int[]) as k(topic, partition) using (topic, partition)
+      where o.consumer = ${consumer}
+      order by o.topic, o.partition
+      for update of o)
+    select * from created union all select * from locked`.execute(trx);
+  const stored = new Map(rows.map((r) => [partitionKey(r), r.next_offset]));
+  // A row another instance created after this statement's snapshot: lock it now it is committed.
+  const late = partitions.filter((p) => !stored.has(partitionKey(p)));
+  if (late.length > 0) {
+    const { rows: more } = await sql<{ topic: string; partition: number; next_offset: number }>`
+      select o.topic, o.partition, o.next_offset from consumer_offsets o
+      join unnest(${late.map((p) => p.topic)}::text[], ${late.map((p) => p.partition)}::int[]) as k(topic, partition) using (topic, partition)
+      where o.consumer = ${consumer}
+      order by o.topic, o.partition
+      for update of o`.execute(trx);
+    for (const r of more) stored.set(partitionKey(r), r.next_offset);
+  }
+  return stored;
 }
 
 /** Inserts the ledger entries; returns the changes whose event was not applied before. */
 async function insertNewEntries(trx: Transaction<Database>, changes: readonly LedgerRowChanges[]): Promise<LedgerRowChanges[]> {
   if (changes.length === 0) return [];
-  const inserted = await trx
-    .insertInto('ledger_entries')
-    .values(changes.map((c) => c.entry))
-    .onConflict((oc) => oc.columns(['tenant_id', 'event_id']).doNothing())
-    .returning(['tenant_id', 'event_id'])
-    .execute();
+  const col = <T>(f: (e: LedgerRowChanges['entry']) => T) => changes.map((c) => f(c.entry));
+  const { rows: inserted } = await sql<{ tenant_id: string; event_id: string }>`
+    insert into ledger_entries (tenant_id, event_id, member_id, event_type, currency, points, bucket_id, transaction_id, occurred_at, recorded_at, program_version, log_partition, log_offset)
+    select * from unnest(
+      ${col((e) => e.tenant_id)}::text[], ${col((e) => e.event_id)}::text[], ${col((e) => e.member_id)}::text[], ${col((e) => e.event_type)}::text[],
+      ${col((e) => e.currency ?? null)}::text[], ${col((e) => e.points)}::bigint[], ${col((e) => e.bucket_id ?? null)}::text[], ${col((e) => e.transaction_id ?? null)}::text[],
+      ${col((e) => e.occurred_at)}::text[], ${col((e) => e.recorded_at)}::text[], ${col((e) => e.program_version ?? null)}::text[],
+      ${col((e) => e.log_partition)}::int[], ${col((e) => e.log_offset)}::bigint[])
+    on conflict (tenant_id, event_id) do nothing
+    returning tenant_id, event_id`.execute(trx);
   const fresh = new Set(inserted.map((r) => `${r.tenant_id}\u0000${r.event_id}`));
   // A batch may carry the same event twice (a resend landing close to the original): first one wins.
   const seen = new Set<string>();
@@ -88,21 +106,38 @@ async function insertNewEntries(trx: Transaction<Database>, changes: readonly Le
   });
 }
 
+/** Inserts the new buckets; returns what each adds to its member's balance. */
 async function insertBuckets(trx: Transaction<Database>, changes: readonly LedgerRowChanges[]): Promise<BalanceDelta[]> {
   const buckets = changes.flatMap((c) => (c.newBucket === null ? [] : [c.newBucket]));
   if (buckets.length === 0) return [];
-  const inserted = await trx
-    .insertInto('point_buckets')
-    .values(buckets)
-    .onConflict((oc) => oc.columns(['tenant_id', 'bucket_id']).doNothing())
-    .returning(['tenant_id', 'member_id', 'currency', 'pending', 'remaining'])
-    .execute();
-  return inserted.map((b) => ({ tenant_id: b.tenant_id, member_id: b.member_id, currency: b.currency, active: b.pending ? 0 : b.remaining, pending: b.pending ? b.remaining : 0 }));
+  const col = <T>(f: (b: (typeof buckets)[number]) => T) => buckets.map(f);
+  const { rows } = await sql<{ tenant_id: string; member_id: string; currency: string; pending: boolean; remaining: number }>`
+    insert into point_buckets (tenant_id, bucket_id, member_id, currency, amount, remaining, pending, earned_at, active_from, expires_at, source_transaction_id)
+    select * from unnest(
+      ${col((b) => b.tenant_id)}::text[], ${col((b) => b.bucket_id)}::text[], ${col((b) => b.member_id)}::text[], ${col((b) => b.currency)}::text[],
+      ${col((b) => b.amount)}::bigint[], ${col((b) => b.remaining)}::bigint[], ${col((b) => b.pending)}::boolean[], ${col((b) => b.earned_at)}::text[],
+      ${col((b) => b.active_from)}::text[], ${col((b) => b.expires_at ?? null)}::text[], ${col((b) => b.source_transaction_id ?? null)}::text[])
+    on conflict (tenant_id, bucket_id) do nothing
+    returning tenant_id, member_id, currency, pending, remaining`.execute(trx);
+  return rows.map((b) => ({ tenant_id: b.tenant_id, member_id: b.member_id, currency: b.currency, active: b.pending ? 0 : b.remaining, pending: b.pending ? b.remaining : 0 }));
 }
 
-/** Moves points in existing buckets (summed per bucket first); the balance follows each bucket's state. */
-async function moveBuckets(trx: Transaction<Database>, changes: readonly LedgerRowChanges[]): Promise<BalanceDelta[]> {
+/**
+ * In one statement: moves points in existing buckets (summed per bucket first), adds the moves and
+ * the new buckets to the balances (the balance follows each bucket's pending state), adds the
+ * debts, and advances the offsets. The buckets of this batch were inserted by an earlier statement,
+ * so a spend of one of them finds it.
+ */
+async function moveAndSettle(
+  trx: Transaction<Database>,
+  consumer: string,
+  changes: readonly LedgerRowChanges[],
+  created: readonly BalanceDelta[],
+  recordedAt: string,
+  advanced: readonly { topic: string; partition: number; next: number }[],
+): Promise<void> {
   const perBucket = new Map<string, { tenant: string; bucketId: string; delta: number }>();
+  const debts = new Map<string, { tenant: string; member: string; debt: number }>();
   for (const c of changes) {
     for (const m of c.bucketMovements) {
       const key = `${c.entry.tenant_id}\u0000${m.bucketId}`;
@@ -110,54 +145,40 @@ async function moveBuckets(trx: Transaction<Database>, changes: readonly LedgerR
       row.delta += m.delta;
       perBucket.set(key, row);
     }
+    if (c.debtDelta !== 0) {
+      const key = JSON.stringify([c.entry.tenant_id, c.entry.member_id]);
+      const row = debts.get(key) ?? { tenant: c.entry.tenant_id, member: c.entry.member_id, debt: 0 };
+      row.debt += c.debtDelta;
+      debts.set(key, row);
+    }
   }
   const moves = [...perBucket.values()].filter((m) => m.delta !== 0);
-  if (moves.length === 0) return [];
-  const { rows } = await sql<{ tenant_id: string; member_id: string; currency: string; pending: boolean; delta: number }>`
-    update point_buckets as b set remaining = b.remaining + v.delta
-    from (values ${sql.join(moves.map((m) => sql`(${m.tenant}, ${m.bucketId}, ${m.delta}::bigint)`))}) as v(tenant_id, bucket_id, delta)
-    where b.tenant_id = v.tenant_id and b.bucket_id = v.bucket_id
-    returning b.tenant_id, b.member_id, b.currency, b.pending, v.delta`.execute(trx);
-  return rows.map((r) => ({ tenant_id: r.tenant_id, member_id: r.member_id, currency: r.currency, active: r.pending ? 0 : Number(r.delta), pending: r.pending ? Number(r.delta) : 0 }));
-}
-
-/** One upsert per member and currency for the whole batch, summing the batch's deltas first. */
-async function addToBalances(trx: Transaction<Database>, deltas: readonly BalanceDelta[], recordedAt: string): Promise<void> {
-  const totals = new Map<string, BalanceDelta>();
-  for (const d of deltas) {
-    const key = JSON.stringify([d.tenant_id, d.member_id, d.currency]);
-    const row = totals.get(key) ?? { ...d, active: 0, pending: 0 };
-    row.active += d.active;
-    row.pending += d.pending;
-    totals.set(key, row);
-  }
-  if (totals.size === 0) return;
-  await trx
-    .insertInto('member_balances')
-    .values([...totals.values()].map((t) => ({ ...t, updated_at: recordedAt })))
-    .onConflict((oc) =>
-      oc.columns(['tenant_id', 'member_id', 'currency']).doUpdateSet({
-        active: sql`member_balances.active + excluded.active`,
-        pending: sql`member_balances.pending + excluded.pending`,
-        updated_at: sql`excluded.updated_at`,
-      }),
-    )
-    .execute();
-}
-
-async function addToDebts(trx: Transaction<Database>, changes: readonly LedgerRowChanges[]): Promise<void> {
-  const totals = new Map<string, { tenant_id: string; member_id: string; debt: number }>();
-  for (const c of changes) {
-    if (c.debtDelta === 0) continue;
-    const key = JSON.stringify([c.entry.tenant_id, c.entry.member_id]);
-    const row = totals.get(key) ?? { tenant_id: c.entry.tenant_id, member_id: c.entry.member_id, debt: 0 };
-    row.debt += c.debtDelta;
-    totals.set(key, row);
-  }
-  if (totals.size === 0) return;
-  await trx
-    .insertInto('member_debts')
-    .values([...totals.values()])
-    .onConflict((oc) => oc.columns(['tenant_id', 'member_id']).doUpdateSet({ debt: sql`member_debts.debt + excluded.debt` }))
-    .execute();
+  const owed = [...debts.values()].filter((d) => d.debt !== 0);
+  if (moves.length === 0 && created.length === 0 && owed.length === 0 && advanced.length === 0) return;
+  await sql`
+    with moved as (
+      update point_buckets as b set remaining = b.remaining + v.delta
+      from unnest(${moves.map((m) => m.tenant)}::text[], ${moves.map((m) => m.bucketId)}::text[], ${moves.map((m) => m.delta)}::bigint[]) as v(tenant_id, bucket_id, delta)
+      where b.tenant_id = v.tenant_id and b.bucket_id = v.bucket_id
+      returning b.tenant_id, b.member_id, b.currency, case when b.pending then 0 else v.delta end as active, case when b.pending then v.delta else 0 end as pending),
+    deltas as (
+      select tenant_id, member_id, currency, active, pending from moved
+      union all
+      select * from unnest(${created.map((d) => d.tenant_id)}::text[], ${created.map((d) => d.member_id)}::text[], ${created.map((d) => d.currency)}::text[],
+        ${created.map((d) => d.active)}::bigint[], ${created.map((d) => d.pending)}::bigint[])),
+    balances as (
+      insert into member_balances (tenant_id, member_id, currency, active, pending, updated_at)
+      select tenant_id, member_id, currency, sum(active)::bigint, sum(pending)::bigint, ${recordedAt} from deltas
+      group by tenant_id, member_id, currency
+      on conflict (tenant_id, member_id, currency) do update set
+        active = member_balances.active + excluded.active, pending = member_balances.pending + excluded.pending, updated_at = excluded.updated_at),
+    debts as (
+      insert into member_debts (tenant_id, member_id, debt)
+      select * from unnest(${owed.map((d) => d.tenant)}::text[], ${owed.map((d) => d.member)}::text[], ${owed.map((d) => d.debt)}::bigint[])
+      on conflict (tenant_id, member_id) do update set debt = member_debts.debt + excluded.debt),
+    offsets as (
+      update consumer_offsets as o set next_offset = v.next, updated_at = now()
+      from unnest(${advanced.map((a) => a.topic)}::text[], ${advanced.map((a) => a.partition)}::int[], ${advanced.map((a) => a.next)}::bigint[]) as v(topic, partition, next)
+      where o.consumer = ${consumer} and o.topic = v.topic and o.partition = v.partition)
+    select 1`.execute(trx);
 }
