@@ -184,7 +184,7 @@ async function main(): Promise<number> {
 
   const notes = ['Batch latency is per request (one request carries all its purchases).'];
   if (phases.some((p) => p.id === 'postgres-raw' && p.rate !== undefined)) {
-    notes.push('`of Postgres raw` is purchases (events) per second over rows per second: ingestion writes three rows per purchase plus its share of a batch's outbox row (with the events' JSON), and the projector its own, so its honest ceiling is well below 100 %.');
+    notes.push('`of Postgres raw` is purchases (events) per second over rows per second: ingestion writes three rows per purchase plus its share of a batch\'s outbox row (with the events\' JSON), and the projector its own, so its honest ceiling is well below 100 %.');
   }
   const naive = phases.find((p) => p.id === 'single-naive')?.rate;
   const batched = phases.find((p) => p.id === 'single-batched')?.rate;
