@@ -136,4 +136,40 @@ describe('applyLedgerBatch on the real Postgres', () => {
     expect(Number(total.pending)).toBe(events.reduce((sum, e) => sum + (e.type === 'PointsEarned' ? e.data.points : 0), 0));
     expect((await snapshot(db)).offsets.map((o) => o.next_offset)).toEqual([3_000, 3_000]);
   });
+
+  it('counts every point where it went: spent net of cancellations, reversed, debited; qualifying is not lowered by spending', async () => {
+    const meta = (eventId: string) => ({ ...pointsEarnedFixture().metadata, eventId, memberId: 'm-9' });
+    const earned = pointsEarnedFixture({ points: 100, pending: false, bucketId: 'b-9', metadata: { eventId: 'earn', memberId: 'm-9' } });
+    const pendingEarned = pointsEarnedFixture({ points: 40, pending: true, bucketId: 'b-10', metadata: { eventId: 'earn-pending', memberId: 'm-9' } });
+    // In one fetch, so the spend finds a bucket created by the same transaction.
+    await applyLedgerBatch(
+      db,
+      CONSUMER,
+      batch(0, 0, [
+        earned,
+        pendingEarned,
+        { type: 'PointsSpent', data: { redemptionId: 'red-1', points: 30, reward: null, buckets: [{ bucketId: 'b-9', points: 30 }] }, metadata: meta('spend') },
+        { type: 'RedemptionCancelled', data: { redemptionId: 'red-1', points: 10, buckets: [{ bucketId: 'b-9', points: 10 }] }, metadata: meta('cancel') },
+      ]),
+    );
+    await applyLedgerBatch(
+      db,
+      CONSUMER,
+      batch(0, 4, [
+        { type: 'PointsReversed', data: { returnId: 'ret-1', transactionId: 'tx-1', points: 25, buckets: [{ bucketId: 'b-9', points: 20 }, { bucketId: 'b-10', points: 5 }], writtenOff: 0, debt: 0, lines: [] }, metadata: meta('reverse') },
+        { type: 'PointsAdjusted', data: { adjustmentId: 'adj-1', points: 5, reason: 'correction', actor: 'ops', buckets: [{ bucketId: 'b-9', points: 5 }] }, metadata: meta('debit') },
+      ]),
+    );
+    const balance = await db.selectFrom('member_balances').selectAll().where('member_id', '=', 'm-9').executeTakeFirstOrThrow();
+    expect(balance).toMatchObject({ active: 55, pending: 35, spent: 20, reversed: 25, debited: 5, expired: 0, qualifying: 75 });
+    const history = await db.selectFrom('ledger_entries').select(['event_id', 'points', 'cause_id', 'reason', 'buckets']).where('member_id', '=', 'm-9').orderBy('log_offset').execute();
+    expect(history).toEqual([
+      { event_id: 'earn', points: 100, cause_id: 'tx-1', reason: null, buckets: [{ bucketId: 'b-9', points: 100 }] },
+      { event_id: 'earn-pending', points: 40, cause_id: 'tx-1', reason: null, buckets: [{ bucketId: 'b-10', points: 40 }] },
+      { event_id: 'spend', points: -30, cause_id: 'red-1', reason: null, buckets: [{ bucketId: 'b-9', points: -30 }] },
+      { event_id: 'cancel', points: 10, cause_id: 'red-1', reason: null, buckets: [{ bucketId: 'b-9', points: 10 }] },
+      { event_id: 'reverse', points: -25, cause_id: 'ret-1', reason: null, buckets: [{ bucketId: 'b-9', points: -20 }, { bucketId: 'b-10', points: -5 }] },
+      { event_id: 'debit', points: -5, cause_id: 'adj-1', reason: 'correction', buckets: [{ bucketId: 'b-9', points: -5 }] },
+    ]);
+  });
 });

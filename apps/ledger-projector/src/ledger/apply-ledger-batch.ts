@@ -1,9 +1,10 @@
 import { type Kysely, type Transaction, sql } from 'kysely';
 import { type Database } from '@loyalty/db';
 import { type LedgerBatch } from '@loyalty/kafka';
-import { type LedgerRowChanges, projectLedgerEvent } from './ledger.projection';
+import { type LedgerRowChanges, type MovementKind, projectLedgerEvent } from './ledger.projection';
 
-type BalanceDelta = { tenant_id: string; member_id: string; currency: string; active: number; pending: number };
+/** What a new bucket adds to its member's balance. */
+type BalanceDelta = { tenant_id: string; member_id: string; currency: string; active: number; pending: number; qualifying: number };
 
 /**
  * Applies one batch of one partition exactly once: the rows and the consumer's next offset are
@@ -87,12 +88,13 @@ async function insertNewEntries(trx: Transaction<Database>, changes: readonly Le
   if (changes.length === 0) return [];
   const col = <T>(f: (e: LedgerRowChanges['entry']) => T) => changes.map((c) => f(c.entry));
   const { rows: inserted } = await sql<{ tenant_id: string; event_id: string }>`
-    insert into ledger_entries (tenant_id, event_id, member_id, event_type, currency, points, bucket_id, transaction_id, occurred_at, recorded_at, program_version, log_partition, log_offset)
+    insert into ledger_entries (tenant_id, event_id, member_id, event_type, currency, points, bucket_id, transaction_id, occurred_at, recorded_at, program_version, log_partition, log_offset, cause_id, reason, buckets)
     select * from unnest(
       ${col((e) => e.tenant_id)}::text[], ${col((e) => e.event_id)}::text[], ${col((e) => e.member_id)}::text[], ${col((e) => e.event_type)}::text[],
       ${col((e) => e.currency ?? null)}::text[], ${col((e) => e.points)}::bigint[], ${col((e) => e.bucket_id ?? null)}::text[], ${col((e) => e.transaction_id ?? null)}::text[],
       ${col((e) => e.occurred_at)}::text[], ${col((e) => e.recorded_at)}::text[], ${col((e) => e.program_version ?? null)}::text[],
-      ${col((e) => e.log_partition)}::int[], ${col((e) => e.log_offset)}::bigint[])
+      ${col((e) => e.log_partition)}::int[], ${col((e) => e.log_offset)}::bigint[],
+      ${col((e) => e.cause_id ?? null)}::text[], ${col((e) => e.reason ?? null)}::text[], ${col((e) => (typeof e.buckets === 'string' ? e.buckets : '[]'))}::jsonb[])
     on conflict (tenant_id, event_id) do nothing
     returning tenant_id, event_id`.execute(trx);
   const fresh = new Set(inserted.map((r) => `${r.tenant_id}\u0000${r.event_id}`));
@@ -111,22 +113,31 @@ async function insertBuckets(trx: Transaction<Database>, changes: readonly Ledge
   const buckets = changes.flatMap((c) => (c.newBucket === null ? [] : [c.newBucket]));
   if (buckets.length === 0) return [];
   const col = <T>(f: (b: (typeof buckets)[number]) => T) => buckets.map(f);
-  const { rows } = await sql<{ tenant_id: string; member_id: string; currency: string; pending: boolean; remaining: number }>`
+  const { rows } = await sql<{ tenant_id: string; member_id: string; currency: string; pending: boolean; remaining: number; amount: number }>`
     insert into point_buckets (tenant_id, bucket_id, member_id, currency, amount, remaining, pending, earned_at, active_from, expires_at, source_transaction_id)
     select * from unnest(
       ${col((b) => b.tenant_id)}::text[], ${col((b) => b.bucket_id)}::text[], ${col((b) => b.member_id)}::text[], ${col((b) => b.currency)}::text[],
       ${col((b) => b.amount)}::bigint[], ${col((b) => b.remaining)}::bigint[], ${col((b) => b.pending)}::boolean[], ${col((b) => b.earned_at)}::text[],
       ${col((b) => b.active_from)}::text[], ${col((b) => b.expires_at ?? null)}::text[], ${col((b) => b.source_transaction_id ?? null)}::text[])
     on conflict (tenant_id, bucket_id) do nothing
-    returning tenant_id, member_id, currency, pending, remaining`.execute(trx);
-  return rows.map((b) => ({ tenant_id: b.tenant_id, member_id: b.member_id, currency: b.currency, active: b.pending ? 0 : b.remaining, pending: b.pending ? b.remaining : 0 }));
+    returning tenant_id, member_id, currency, pending, remaining, amount`.execute(trx);
+  // Points earned active qualify at once; pending ones when they are activated.
+  return rows.map((b) => ({
+    tenant_id: b.tenant_id,
+    member_id: b.member_id,
+    currency: b.currency,
+    active: b.pending ? 0 : b.remaining,
+    pending: b.pending ? b.remaining : 0,
+    qualifying: b.pending ? 0 : b.amount,
+  }));
 }
 
 /**
- * In one statement: moves points in existing buckets (summed per bucket first), adds the moves and
- * the new buckets to the balances (the balance follows each bucket's pending state), adds the
- * debts, and advances the offsets. The buckets of this batch were inserted by an earlier statement,
- * so a spend of one of them finds it.
+ * In one statement: moves points in existing buckets (summed per bucket), adds the moves and the
+ * new buckets to the balances (a move counts where its points went: spent, reversed or debited;
+ * it lowers active or pending as the bucket is, and qualifying unless it is a spend), adds the
+ * debts, and advances the offsets. The buckets of this batch were inserted by an earlier
+ * statement, so a spend of one of them finds it.
  */
 async function moveAndSettle(
   trx: Transaction<Database>,
@@ -136,14 +147,14 @@ async function moveAndSettle(
   recordedAt: string,
   advanced: readonly { topic: string; partition: number; next: number }[],
 ): Promise<void> {
-  const perBucket = new Map<string, { tenant: string; bucketId: string; delta: number }>();
+  const perKind = new Map<string, { tenant: string; bucketId: string; kind: MovementKind; delta: number }>();
   const debts = new Map<string, { tenant: string; member: string; debt: number }>();
   for (const c of changes) {
     for (const m of c.bucketMovements) {
-      const key = `${c.entry.tenant_id}\u0000${m.bucketId}`;
-      const row = perBucket.get(key) ?? { tenant: c.entry.tenant_id, bucketId: m.bucketId, delta: 0 };
+      const key = JSON.stringify([c.entry.tenant_id, m.bucketId, m.kind]);
+      const row = perKind.get(key) ?? { tenant: c.entry.tenant_id, bucketId: m.bucketId, kind: m.kind, delta: 0 };
       row.delta += m.delta;
-      perBucket.set(key, row);
+      perKind.set(key, row);
     }
     if (c.debtDelta !== 0) {
       const key = JSON.stringify([c.entry.tenant_id, c.entry.member_id]);
@@ -152,26 +163,41 @@ async function moveAndSettle(
       debts.set(key, row);
     }
   }
-  const moves = [...perBucket.values()].filter((m) => m.delta !== 0);
+  const moves = [...perKind.values()].filter((m) => m.delta !== 0);
   const owed = [...debts.values()].filter((d) => d.debt !== 0);
   if (moves.length === 0 && created.length === 0 && owed.length === 0 && advanced.length === 0) return;
   await sql`
-    with moved as (
-      update point_buckets as b set remaining = b.remaining + v.delta
-      from unnest(${moves.map((m) => m.tenant)}::text[], ${moves.map((m) => m.bucketId)}::text[], ${moves.map((m) => m.delta)}::bigint[]) as v(tenant_id, bucket_id, delta)
-      where b.tenant_id = v.tenant_id and b.bucket_id = v.bucket_id
-      returning b.tenant_id, b.member_id, b.currency, case when b.pending then 0 else v.delta end as active, case when b.pending then v.delta else 0 end as pending),
+    with movement as (
+      select * from unnest(${moves.map((m) => m.tenant)}::text[], ${moves.map((m) => m.bucketId)}::text[], ${moves.map((m) => m.kind)}::text[], ${moves.map((m) => m.delta)}::bigint[])
+        as m(tenant_id, bucket_id, kind, delta)),
+    moved as (
+      update point_buckets as b set remaining = b.remaining + t.delta
+      from (select tenant_id, bucket_id, sum(delta)::bigint as delta from movement group by tenant_id, bucket_id) as t
+      where b.tenant_id = t.tenant_id and b.bucket_id = t.bucket_id
+      returning b.tenant_id, b.bucket_id, b.member_id, b.currency, b.pending),
     deltas as (
-      select tenant_id, member_id, currency, active, pending from moved
+      select b.tenant_id, b.member_id, b.currency,
+        case when b.pending then 0 else m.delta end as active,
+        case when b.pending then m.delta else 0 end as pending,
+        case when m.kind = 'spent' then -m.delta else 0 end as spent,
+        case when m.kind = 'reversed' then -m.delta else 0 end as reversed,
+        case when m.kind = 'debited' then -m.delta else 0 end as debited,
+        case when m.kind <> 'spent' and not b.pending then m.delta else 0 end as qualifying
+      from moved b join movement m using (tenant_id, bucket_id)
       union all
-      select * from unnest(${created.map((d) => d.tenant_id)}::text[], ${created.map((d) => d.member_id)}::text[], ${created.map((d) => d.currency)}::text[],
-        ${created.map((d) => d.active)}::bigint[], ${created.map((d) => d.pending)}::bigint[])),
+      select tenant_id, member_id, currency, active, pending, 0, 0, 0, qualifying
+      from unnest(${created.map((d) => d.tenant_id)}::text[], ${created.map((d) => d.member_id)}::text[], ${created.map((d) => d.currency)}::text[],
+        ${created.map((d) => d.active)}::bigint[], ${created.map((d) => d.pending)}::bigint[], ${created.map((d) => d.qualifying)}::bigint[])
+        as c(tenant_id, member_id, currency, active, pending, qualifying)),
     balances as (
-      insert into member_balances (tenant_id, member_id, currency, active, pending, updated_at)
-      select tenant_id, member_id, currency, sum(active)::bigint, sum(pending)::bigint, ${recordedAt} from deltas
-      group by tenant_id, member_id, currency
+      insert into member_balances (tenant_id, member_id, currency, active, pending, spent, reversed, debited, qualifying, updated_at)
+      select tenant_id, member_id, currency, sum(active)::bigint, sum(pending)::bigint, sum(spent)::bigint, sum(reversed)::bigint, sum(debited)::bigint, sum(qualifying)::bigint, ${recordedAt}
+      from deltas group by tenant_id, member_id, currency
       on conflict (tenant_id, member_id, currency) do update set
-        active = member_balances.active + excluded.active, pending = member_balances.pending + excluded.pending, updated_at = excluded.updated_at),
+        active = member_balances.active + excluded.active, pending = member_balances.pending + excluded.pending,
+        spent = member_balances.spent + excluded.spent, reversed = member_balances.reversed + excluded.reversed,
+        debited = member_balances.debited + excluded.debited, qualifying = member_balances.qualifying + excluded.qualifying,
+        updated_at = excluded.updated_at),
     debts as (
       insert into member_debts (tenant_id, member_id, debt)
       select * from unnest(${owed.map((d) => d.tenant)}::text[], ${owed.map((d) => d.member)}::text[], ${owed.map((d) => d.debt)}::bigint[])

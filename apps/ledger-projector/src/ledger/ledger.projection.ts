@@ -6,14 +6,24 @@ export interface LedgerRowChanges {
   /** The history row; its (tenant, event id) key also guards against applying an event twice. */
   readonly entry: NewLedgerEntry;
   readonly newBucket: NewPointBucket | null;
-  /** `remaining += delta` on existing buckets (spends, cancellations, reversals, debits). */
-  readonly bucketMovements: readonly { readonly bucketId: string; readonly delta: number }[];
+  /** `remaining += delta` on existing buckets, with what the points went to (or came back from). */
+  readonly bucketMovements: readonly BucketMovement[];
   /** Change of the member's debt: positive when owed, negative when repaid. */
   readonly debtDelta: number;
 }
 
+/** What moved points were used for: the balance column they are counted in. */
+export type MovementKind = 'spent' | 'reversed' | 'debited';
+
+export interface BucketMovement {
+  readonly bucketId: string;
+  readonly delta: number;
+  readonly kind: MovementKind;
+}
+
 const sum = (buckets: readonly BucketAmount[]) => buckets.reduce((s, b) => s + b.points, 0);
-const moved = (buckets: readonly BucketAmount[], sign: 1 | -1) => buckets.map((b) => ({ bucketId: b.bucketId, delta: sign * b.points }));
+const moved = (buckets: readonly BucketAmount[], sign: 1 | -1, kind: MovementKind): BucketMovement[] => buckets.map((b) => ({ bucketId: b.bucketId, delta: sign * b.points, kind }));
+const touched = (movements: readonly BucketMovement[]) => movements.map((m) => ({ bucketId: m.bucketId, points: m.delta }));
 
 /**
  * The projection of one event, as a pure function of the event and its log position, so that a
@@ -21,7 +31,15 @@ const moved = (buckets: readonly BucketAmount[], sign: 1 | -1) => buckets.map((b
  */
 export function projectLedgerEvent(event: LedgerEvent, position: { partition: number; offset: number }): LedgerRowChanges | null {
   const { metadata } = event;
-  const entry = (fields: { currency: string | null; points: number; bucketId?: string | null; transactionId?: string | null }): NewLedgerEntry => ({
+  const entry = (fields: {
+    currency: string | null;
+    points: number;
+    bucketId?: string | null;
+    transactionId?: string | null;
+    causeId: string;
+    reason?: string | null;
+    buckets: readonly { bucketId: string; points: number }[];
+  }): NewLedgerEntry => ({
     tenant_id: metadata.tenantId,
     event_id: metadata.eventId,
     member_id: metadata.memberId,
@@ -35,12 +53,22 @@ export function projectLedgerEvent(event: LedgerEvent, position: { partition: nu
     program_version: metadata.programVersion,
     log_partition: position.partition,
     log_offset: position.offset,
+    cause_id: fields.causeId,
+    reason: fields.reason ?? null,
+    buckets: JSON.stringify(fields.buckets),
   });
   switch (event.type) {
     case 'PointsEarned': {
       const { data } = event;
       return {
-        entry: entry({ currency: data.currency, points: data.points, bucketId: data.bucketId, transactionId: data.source.kind === 'PURCHASE' ? data.source.sourceId : null }),
+        entry: entry({
+          currency: data.currency,
+          points: data.points,
+          bucketId: data.bucketId,
+          transactionId: data.source.kind === 'PURCHASE' ? data.source.sourceId : null,
+          causeId: data.source.sourceId,
+          buckets: [{ bucketId: data.bucketId, points: data.points }],
+        }),
         newBucket: {
           tenant_id: metadata.tenantId,
           bucket_id: data.bucketId,
@@ -58,19 +86,33 @@ export function projectLedgerEvent(event: LedgerEvent, position: { partition: nu
         debtDelta: 0 - data.debtRecovered, // not -x: -0 would differ from 0 in comparisons
       };
     }
-    case 'PointsSpent':
-      return { entry: entry({ currency: null, points: -event.data.points }), newBucket: null, bucketMovements: moved(event.data.buckets, -1), debtDelta: 0 };
-    case 'RedemptionCancelled':
-      return { entry: entry({ currency: null, points: event.data.points }), newBucket: null, bucketMovements: moved(event.data.buckets, 1), debtDelta: 0 };
-    case 'PointsReversed':
+    case 'PointsSpent': {
+      const movements = moved(event.data.buckets, -1, 'spent');
+      return { entry: entry({ currency: null, points: -event.data.points, causeId: event.data.redemptionId, buckets: touched(movements) }), newBucket: null, bucketMovements: movements, debtDelta: 0 };
+    }
+    case 'RedemptionCancelled': {
+      // Points come back from what they were spent on: `spent` goes down by as much.
+      const movements = moved(event.data.buckets, 1, 'spent');
+      return { entry: entry({ currency: null, points: event.data.points, causeId: event.data.redemptionId, buckets: touched(movements) }), newBucket: null, bucketMovements: movements, debtDelta: 0 };
+    }
+    case 'PointsReversed': {
+      const movements = moved(event.data.buckets, -1, 'reversed');
       return {
-        entry: entry({ currency: null, points: -event.data.points, transactionId: event.data.transactionId }),
+        entry: entry({ currency: null, points: -event.data.points, transactionId: event.data.transactionId, causeId: event.data.returnId, buckets: touched(movements) }),
         newBucket: null,
-        bucketMovements: moved(event.data.buckets, -1),
+        bucketMovements: movements,
         debtDelta: event.data.debt,
       };
-    case 'PointsAdjusted':
-      return { entry: entry({ currency: null, points: -sum(event.data.buckets) }), newBucket: null, bucketMovements: moved(event.data.buckets, -1), debtDelta: 0 };
+    }
+    case 'PointsAdjusted': {
+      const movements = moved(event.data.buckets, -1, 'debited');
+      return {
+        entry: entry({ currency: null, points: -sum(event.data.buckets), causeId: event.data.adjustmentId, reason: event.data.reason, buckets: touched(movements) }),
+        newBucket: null,
+        bucketMovements: movements,
+        debtDelta: 0,
+      };
+    }
     case 'MemberEnrolled':
     case 'MemberProfileUpdated':
     case 'CustomTierAssigned':

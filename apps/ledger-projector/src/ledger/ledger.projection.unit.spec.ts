@@ -17,8 +17,27 @@ describe('ledger projection', () => {
       { type: 'PointsSpent', data: { redemptionId: 'r', points: 30, reward: null, buckets: [{ bucketId: 'a', points: 10 }, { bucketId: 'b', points: 20 }] }, metadata: pointsEarnedFixture().metadata },
       { partition: 0, offset: 7 },
     );
-    expect(spent?.bucketMovements).toEqual([{ bucketId: 'a', delta: -10 }, { bucketId: 'b', delta: -20 }]);
-    expect(spent?.entry.points).toBe(-30);
+    expect(spent?.bucketMovements).toEqual([
+      { bucketId: 'a', delta: -10, kind: 'spent' },
+      { bucketId: 'b', delta: -20, kind: 'spent' },
+    ]);
+    expect(spent?.entry).toMatchObject({ points: -30, cause_id: 'r', buckets: JSON.stringify([{ bucketId: 'a', points: -10 }, { bucketId: 'b', points: -20 }]) });
+  });
+
+  it('given RedemptionCancelled, then the same buckets get the points back from what was spent', () => {
+    const cancelled = projectLedgerEvent(
+      { type: 'RedemptionCancelled', data: { redemptionId: 'r', points: 30, buckets: [{ bucketId: 'a', points: 30 }] }, metadata: pointsEarnedFixture().metadata },
+      { partition: 0, offset: 9 },
+    );
+    expect(cancelled).toMatchObject({ bucketMovements: [{ bucketId: 'a', delta: 30, kind: 'spent' }], entry: { points: 30, cause_id: 'r' } });
+  });
+
+  it('given an operator debit, then the entry keeps its reason and the move counts as debited', () => {
+    const debited = projectLedgerEvent(
+      { type: 'PointsAdjusted', data: { adjustmentId: 'adj-1', points: 5, reason: 'goodwill reversed', actor: 'ops', buckets: [{ bucketId: 'a', points: 5 }] }, metadata: pointsEarnedFixture().metadata },
+      { partition: 0, offset: 10 },
+    );
+    expect(debited).toMatchObject({ bucketMovements: [{ bucketId: 'a', delta: -5, kind: 'debited' }], entry: { points: -5, cause_id: 'adj-1', reason: 'goodwill reversed' } });
   });
 
   it('given a reversal with debt, then the debt grows by it', () => {
@@ -26,7 +45,7 @@ describe('ledger projection', () => {
       { type: 'PointsReversed', data: { returnId: 'r', transactionId: 't', points: 50, buckets: [{ bucketId: 'a', points: 20 }], writtenOff: 0, debt: 30, lines: [] }, metadata: pointsEarnedFixture().metadata },
       { partition: 0, offset: 8 },
     );
-    expect(reversed).toMatchObject({ debtDelta: 30, bucketMovements: [{ bucketId: 'a', delta: -20 }] });
+    expect(reversed).toMatchObject({ debtDelta: 30, bucketMovements: [{ bucketId: 'a', delta: -20, kind: 'reversed' }], entry: { cause_id: 'r', transaction_id: 't' } });
   });
 
   it('given MemberEnrolled, then no balance rows', () => {

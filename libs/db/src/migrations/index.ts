@@ -2,6 +2,7 @@ import { type Migration } from 'kysely';
 import * as ingestionWriteModel from './ingestion/2026-11-22T01-00_ingestion-write-model';
 import * as ingestionBatchOutbox from './ingestion/2026-11-22T06-00_ingestion-batch-outbox';
 import * as ledgerSkeleton from './ledger/2026-11-22T00-00_ledger-skeleton';
+import * as ledgerMovements from './ledger/2026-11-22T07-00_ledger-movements';
 
 /**
  * Each service owns its tables and migrates them with its own migration set (and its own Kysely
@@ -15,7 +16,10 @@ export interface MigrationSet {
 
 export const LEDGER_MIGRATIONS: MigrationSet = {
   name: 'ledger',
-  migrations: { '2026-11-22T00-00_ledger-skeleton': ledgerSkeleton },
+  migrations: {
+    '2026-11-22T00-00_ledger-skeleton': ledgerSkeleton,
+    '2026-11-22T07-00_ledger-movements': ledgerMovements,
+  },
 };
 
 export const INGESTION_MIGRATIONS: MigrationSet = {

@@ -26,6 +26,12 @@ export interface LedgerEntriesTable {
   program_version: string | null;
   log_partition: number;
   log_offset: number;
+  /** The redemption, return, adjustment or purchase the movement belongs to. */
+  cause_id: Generated<string | null>;
+  /** An operator's reason (adjustments). */
+  reason: Generated<string | null>;
+  /** The buckets touched, with signed points: `[{ bucketId, points }]`. */
+  buckets: Generated<unknown>;
 }
 
 /** A member's points in one currency, by state. */
@@ -35,6 +41,15 @@ export interface MemberBalancesTable {
   currency: string;
   active: number;
   pending: number;
+  /** Spent on redemptions, net of cancellations. */
+  spent: Generated<number>;
+  /** Taken back by returns. */
+  reversed: Generated<number>;
+  /** Taken by operators' debits. */
+  debited: Generated<number>;
+  expired: Generated<number>;
+  /** Active points earned, less those reversed, debited or expired; spending does not lower them. */
+  qualifying: Generated<number>;
   updated_at: string;
 }
 
