@@ -19,10 +19,16 @@ export interface LedgerProjectorSettings {
   readonly http: HttpConfig;
   /** Consumer group, also the key of the stored offsets: one per projection version. */
   readonly groupId: string;
+  /** Total consumer lag above which /health reports down, unless the lag is shrinking. */
+  readonly maxHealthyLag: number;
+  /** How long a read carrying a consistency token waits for the projection to reach it. */
+  readonly consistencyWaitMs: number;
 }
 
 const projectorEnvSchema = z.object({
   LEDGER_PROJECTOR_GROUP: z.string().regex(/^[a-zA-Z0-9._-]+$/).default('ledger-projector.v1'),
+  LEDGER_PROJECTOR_MAX_HEALTHY_LAG: z.coerce.number().int().min(0).default(100_000),
+  LEDGER_CONSISTENCY_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(5_000),
 });
 
 export function ledgerProjectorSettings(env: Env): LedgerProjectorSettings {
@@ -30,5 +36,5 @@ export function ledgerProjectorSettings(env: Env): LedgerProjectorSettings {
     { kafka: kafkaEnvSchema, database: databaseEnvSchema, auth: authEnvSchema, http: httpEnvSchema('LEDGER_QUERY_PORT', 3002), projector: projectorEnvSchema },
     env,
   );
-  return { ...parsed, groupId: parsed.projector.LEDGER_PROJECTOR_GROUP };
+  return { ...parsed, groupId: parsed.projector.LEDGER_PROJECTOR_GROUP, maxHealthyLag: parsed.projector.LEDGER_PROJECTOR_MAX_HEALTHY_LAG, consistencyWaitMs: parsed.projector.LEDGER_CONSISTENCY_WAIT_MS };
 }

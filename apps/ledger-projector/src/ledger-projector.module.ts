@@ -2,12 +2,24 @@ import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutd
 import { TerminusModule } from '@nestjs/terminus';
 import { type Kysely } from 'kysely';
 import { createDatabase, type Database } from '@loyalty/db';
-import { AUTH_CONFIG, ApiKeyGuard, HEALTH_CHECKS, HealthHttpController, type DependencyCheck, nestKafkaLogger, serviceLoggerModule } from '@loyalty/http';
-import { createKafkaClient, ledgerTopology } from '@loyalty/kafka';
+import { AUTH_CONFIG, ApiKeyGuard, HEALTH_CHECKS, type DependencyCheck, nestKafkaLogger, serviceLoggerModule } from '@loyalty/http';
+import { type LedgerTopology, createKafkaClient, ledgerTopology } from '@loyalty/kafka';
 import { GetMemberBalanceHttpController } from './balances/get-member-balance.http.controller';
+import { ListMemberBucketsHttpController } from './buckets/list-member-buckets.http.controller';
+import { PROJECTION_POSITIONS, ProjectionPositions } from './consistency/projection-positions';
+import { CONSISTENCY_WAIT_MS, ReadYourWritesInterceptor } from './consistency/read-your-writes.interceptor';
+import { ListMemberExpirationsHttpController } from './expirations/list-member-expirations.http.controller';
+import { ListMemberHistoryHttpController } from './history/list-member-history.http.controller';
 import { DATABASE } from './database.provider';
 import { sql } from 'kysely';
 import { DatabaseMigrator } from './database-migrator';
+import { ConsumerLagHealthIndicator, LAG_HEALTH_BOUND } from './health/consumer-lag.health-indicator';
+import { ProjectorHealthHttpController } from './health/projector-health.http.controller';
+import { ProjectorKafkaProbe } from './health/projector-kafka.probe';
+import { ConsumerLag } from './metrics/consumer-lag';
+import { ConsumerLagPoller } from './metrics/consumer-lag.poller';
+import { MetricsHttpController } from './metrics/metrics.http.controller';
+import { ProjectorMetrics } from './metrics/projector-metrics';
 import { type LedgerProjectorSettings } from './ledger-projector.config';
 import { LedgerProjectorConsumer, PROJECTOR_GROUP, PROJECTOR_KAFKA, PROJECTOR_TOPOLOGY } from './ledger/ledger-projector.consumer';
 
@@ -27,7 +39,14 @@ export class LedgerProjectorModule {
     return {
       module: LedgerProjectorModule,
       imports: [serviceLoggerModule('ledger-projector'), TerminusModule],
-      controllers: [GetMemberBalanceHttpController, HealthHttpController],
+      controllers: [
+        GetMemberBalanceHttpController,
+        ListMemberBucketsHttpController,
+        ListMemberHistoryHttpController,
+        ListMemberExpirationsHttpController,
+        ProjectorHealthHttpController,
+        MetricsHttpController,
+      ],
       providers: [
         { provide: AUTH_CONFIG, useValue: settings.auth },
         { provide: DATABASE, useValue: createDatabase(settings.database, 'ledger-projector') },
@@ -35,13 +54,27 @@ export class LedgerProjectorModule {
         { provide: PROJECTOR_TOPOLOGY, useValue: ledgerTopology(settings.kafka) },
         { provide: PROJECTOR_GROUP, useValue: settings.groupId },
         {
+          provide: PROJECTION_POSITIONS,
+          inject: [DATABASE, PROJECTOR_TOPOLOGY],
+          useFactory: (db: Kysely<Database>, topology: LedgerTopology) => new ProjectionPositions(db, settings.groupId, topology.topic),
+        },
+        { provide: CONSISTENCY_WAIT_MS, useValue: settings.consistencyWaitMs },
+        ReadYourWritesInterceptor,
+        {
           provide: HEALTH_CHECKS,
-          inject: [DATABASE, LedgerProjectorConsumer],
-          useFactory: (db: Kysely<Database>, consumer: LedgerProjectorConsumer): DependencyCheck[] => [
+          inject: [DATABASE, LedgerProjectorConsumer, ProjectorKafkaProbe],
+          useFactory: (db: Kysely<Database>, consumer: LedgerProjectorConsumer, kafka: ProjectorKafkaProbe): DependencyCheck[] => [
+            { name: 'kafka', probe: () => kafka.reachable(), downMessage: 'kafka unreachable' },
             { name: 'postgres', probe: async () => (await sql`select 1`.execute(db), true), downMessage: 'postgres unreachable' },
             { name: 'ledgerConsumer', probe: () => Promise.resolve(consumer.isRunning()), downMessage: 'not consuming the ledger' },
           ],
         },
+        { provide: ConsumerLag, useValue: new ConsumerLag() },
+        { provide: ProjectorMetrics, inject: [PROJECTOR_TOPOLOGY, ConsumerLag], useFactory: (t: LedgerTopology, lag: ConsumerLag) => new ProjectorMetrics(t.topic, lag) },
+        { provide: LAG_HEALTH_BOUND, useValue: settings.maxHealthyLag },
+        ConsumerLagPoller,
+        ConsumerLagHealthIndicator,
+        ProjectorKafkaProbe,
         ApiKeyGuard,
         DatabaseMigrator,
         LedgerProjectorConsumer,

@@ -4,6 +4,7 @@ import { type DatabaseConfig } from '@loyalty/config';
 import { type Database } from './schema/database';
 
 const INT8_OID = 20;
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** Points and offsets are bigint columns; read them as numbers, refusing any beyond 2^53. */
 function parseInt8(value: string): number {
@@ -13,12 +14,14 @@ function parseInt8(value: string): number {
 }
 
 /**
- * A Kysely instance over a pg pool. Close it with `db.destroy()`.
+ * A Kysely instance over a pg pool. Close it with `db.destroy()`. With `searchPath`, unqualified
+ * table names resolve in that schema (a projection version being rebuilt).
  *
  * @example
  * const db = createDatabase(parseEnv(databaseEnvSchema, process.env));
  */
-export function createDatabase(config: DatabaseConfig, applicationName = 'loyalty-ledger'): Kysely<Database> {
+export function createDatabase(config: DatabaseConfig, applicationName = 'loyalty-ledger', options: { searchPath?: string } = {}): Kysely<Database> {
+  if (options.searchPath !== undefined && !SCHEMA_NAME.test(options.searchPath)) throw new Error(`invalid schema name ${options.searchPath}`);
   const pool = new pg.Pool({
     host: config.host,
     port: config.port,
@@ -27,6 +30,9 @@ export function createDatabase(config: DatabaseConfig, applicationName = 'loyalt
     password: config.password,
     max: config.poolSize,
     application_name: applicationName,
+    // A projection version lives in a schema of its own: every connection of this pool resolves
+    // unqualified table names there, so the same queries and migrations serve every version.
+    ...(options.searchPath === undefined ? {} : { options: `-c search_path=${options.searchPath}` }),
     connectionTimeoutMillis: 5_000,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>

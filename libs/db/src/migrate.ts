@@ -7,12 +7,15 @@ import { type MigrationSet } from './migrations';
  * @example
  * await migrateToLatest(db, LEDGER_MIGRATIONS); // ['2026-11-22T00-00_ledger-skeleton'] on a fresh database
  */
-export async function migrateToLatest<DB>(db: Kysely<DB>, set: MigrationSet): Promise<string[]> {
+export async function migrateToLatest<DB>(db: Kysely<DB>, set: MigrationSet, options: { schema?: string } = {}): Promise<string[]> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: () => Promise.resolve({ ...set.migrations }) },
     migrationTableName: `kysely_migrations_${set.name}`,
     migrationLockTableName: `kysely_migrations_${set.name}_lock`,
+    // A projection version in its own schema keeps its own bookkeeping there (with `db` resolving
+    // unqualified names in that schema, see createDatabase's searchPath).
+    ...(options.schema === undefined ? {} : { migrationTableSchema: options.schema }),
   });
   const { error, results = [] } = await migrator.migrateToLatest();
   const failed = results.find((r) => r.status === 'Error');

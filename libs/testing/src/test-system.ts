@@ -15,6 +15,7 @@ export interface TestSystemOptions {
   /** How many ingestion instances (they share the write model and the Kafka groups). */
   readonly ingestionInstances?: number;
   readonly ingestionEnv?: Readonly<Record<string, string>>;
+  readonly projectorEnv?: Readonly<Record<string, string>>;
 }
 
 /** Ingestion and the ledger projector as real processes on their own topics and database. */
@@ -50,7 +51,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     }),
   );
   const queryPort = await freePort();
-  const projector = await startService('ledger-projector', { ...shared, LEDGER_QUERY_PORT: String(queryPort), LEDGER_PROJECTOR_GROUP: uniqueTestId('group') }, queryPort);
+  const projector = await startService('ledger-projector', { ...shared, LEDGER_QUERY_PORT: String(queryPort), LEDGER_PROJECTOR_GROUP: uniqueTestId('group'), ...options.projectorEnv }, queryPort);
   const key = (tenant: string) => credentials.apiKeys[tenant] ?? 'no-key';
 
   return {

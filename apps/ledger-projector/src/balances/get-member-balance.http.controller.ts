@@ -1,33 +1,58 @@
-import { Controller, Get, HttpStatus, Inject, Param, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpStatus, Inject, Param, Query, UseGuards, UseInterceptors } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { type Kysely } from 'kysely';
 import { z } from 'zod';
 import { type Database } from '@loyalty/db';
 import { ApiKeyGuard, ProblemException, TenantId, ZodValidationPipe } from '@loyalty/http';
+import { PROJECTION_POSITIONS, type ProjectionPositions } from '../consistency/projection-positions';
+import { ReadYourWritesInterceptor } from '../consistency/read-your-writes.interceptor';
 import { DATABASE } from '../database.provider';
+import { memberIdParam } from '../member-id.param';
+import { type MemberBalanceAsOfView, getBalanceAsOf } from './get-balance-as-of.query';
 import { type MemberBalanceView, getMemberBalance } from './get-member-balance.query';
 
-const memberIdParam = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:@-]+$/, 'may hold letters, digits and . _ : @ -');
+const balanceQuery = z.strictObject({
+  /** An ISO-8601 time: the balance as the ledger stood then. */
+  asOf: z.iso.datetime({ offset: true }).optional(),
+  consistencyToken: z.string().max(64).optional(),
+});
+
+const notFound = (memberId: string) =>
+  new ProblemException({ title: 'Member not found', status: HttpStatus.NOT_FOUND, code: 'MEMBER.NOT_FOUND', detail: `no ledger entries for member ${memberId}` });
 
 @ApiTags('balances')
 @ApiSecurity('api-key')
 @Controller('v1/members')
 @UseGuards(ApiKeyGuard)
+@UseInterceptors(ReadYourWritesInterceptor)
 export class GetMemberBalanceHttpController {
-  constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
+  constructor(
+    @Inject(DATABASE) private readonly db: Kysely<Database>,
+    @Inject(PROJECTION_POSITIONS) private readonly positions: ProjectionPositions,
+  ) {}
 
   @Get(':memberId/balance')
-  @ApiOperation({ summary: "A member's points per currency: active (spendable) and pending (in the return window)" })
+  @ApiOperation({
+    summary: "A member's points per currency and in total: active, pending, spent, reversed, debited, expired, qualifying; debt; the log position reflected",
+  })
+  @ApiQuery({ name: 'asOf', required: false, description: 'ISO-8601 time: the balance as it stood then, with the movements that explain it' })
+  @ApiQuery({ name: 'consistencyToken', required: false, description: "A write's consistency token: answer only once the projection has applied it" })
+  @ApiHeader({ name: 'X-Consistency-Token', required: false, description: 'The same, as a header' })
   @ApiResponse({ status: 200, description: 'The balance as projected from the ledger' })
-  @ApiResponse({ status: 404, description: 'The ledger holds nothing for this member in this tenant' })
+  @ApiResponse({ status: 404, description: 'The ledger holds nothing for this member in this tenant (by `asOf`)' })
+  @ApiResponse({ status: 503, description: 'The consistency token was not reached within the bound; retry' })
   async balance(
     @TenantId() tenantId: string,
     @Param('memberId', new ZodValidationPipe(memberIdParam)) memberId: string,
-  ): Promise<MemberBalanceView> {
-    const view = await getMemberBalance(this.db, tenantId, memberId);
-    if (view === null) {
-      throw new ProblemException({ title: 'Member not found', status: HttpStatus.NOT_FOUND, code: 'MEMBER.NOT_FOUND', detail: `no ledger entries for member ${memberId}` });
+    @Query(new ZodValidationPipe(balanceQuery)) query: z.infer<typeof balanceQuery>,
+  ): Promise<MemberBalanceView | MemberBalanceAsOfView> {
+    if (query.asOf !== undefined) {
+      const view = await getBalanceAsOf(this.db, tenantId, memberId, new Date(query.asOf).toISOString());
+      if (view === null) throw notFound(memberId);
+      return view;
     }
+    const view = await getMemberBalance(this.db, this.positions, tenantId, memberId);
+    if (view === null) throw notFound(memberId);
     return view;
   }
 }

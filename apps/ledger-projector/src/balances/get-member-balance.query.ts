@@ -1,31 +1,68 @@
-import { type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { type Database } from '@loyalty/db';
+import { consistencyTokenOf } from '../consistency/consistency-token';
+import { type ProjectionPositions } from '../consistency/projection-positions';
+
+/** Where a currency's points are, and where the others went. */
+export interface CurrencyBalance {
+  readonly currency: string;
+  /** Spendable now. */
+  readonly active: number;
+  /** In the return window: not spendable, not qualifying yet. */
+  readonly pending: number;
+  /** Spent on redemptions, net of cancellations. */
+  readonly spent: number;
+  /** Taken back by returns. */
+  readonly reversed: number;
+  /** Taken by operators' debits. */
+  readonly debited: number;
+  readonly expired: number;
+  /** Active points earned, less those reversed, debited or expired: what tiers are measured on. */
+  readonly qualifying: number;
+}
 
 export interface MemberBalanceView {
   readonly tenantId: string;
   readonly memberId: string;
-  readonly currencies: readonly { readonly currency: string; readonly active: number; readonly pending: number }[];
-  readonly total: { readonly active: number; readonly pending: number };
+  readonly currencies: readonly CurrencyBalance[];
+  readonly total: Omit<CurrencyBalance, 'currency'>;
   /** Points owed after returns of spent points (allow-negative policy); the balance is active - debt. */
   readonly debt: number;
+  /** The last log position this answer reflects (`v1.<partition>.<offset>`), comparable with a write's consistency token. */
+  readonly position: string;
+}
+
+const FIELDS = ['active', 'pending', 'spent', 'reversed', 'debited', 'expired', 'qualifying'] as const;
+
+export function totalOf(currencies: readonly CurrencyBalance[]): Omit<CurrencyBalance, 'currency'> {
+  const total = { active: 0, pending: 0, spent: 0, reversed: 0, debited: 0, expired: 0, qualifying: 0 };
+  for (const c of currencies) for (const f of FIELDS) total[f] += c[f];
+  return total;
 }
 
 /** A member's balance per currency and in total; null when the ledger has nothing for the member. */
-export async function getMemberBalance(db: Kysely<Database>, tenantId: string, memberId: string): Promise<MemberBalanceView | null> {
-  const rows = await db
-    .selectFrom('member_balances')
-    .select(['currency', 'active', 'pending'])
-    .where('tenant_id', '=', tenantId)
-    .where('member_id', '=', memberId)
-    .orderBy('currency')
-    .execute();
-  if (rows.length === 0) return null;
-  const debt = await db.selectFrom('member_debts').select('debt').where('tenant_id', '=', tenantId).where('member_id', '=', memberId).executeTakeFirst();
+export async function getMemberBalance(db: Kysely<Database>, positions: ProjectionPositions, tenantId: string, memberId: string): Promise<MemberBalanceView | null> {
+  // One statement, so the rows and the position come from one snapshot: the answer reflects
+  // exactly the log up to that position (a member's events all live in one partition).
+  const { rows } = await sql<{ partition: number | null; next_offset: number | null; currencies: CurrencyBalance[]; debt: number | null }>`
+    with member_partition as (
+      select log_partition from ledger_entries where tenant_id = ${tenantId} and member_id = ${memberId} limit 1)
+    select
+      (select log_partition from member_partition) as partition,
+      (select next_offset from consumer_offsets
+        where consumer = ${positions.consumer} and topic = ${positions.topic} and partition = (select log_partition from member_partition)) as next_offset,
+      (select coalesce(json_agg(b order by b.currency), '[]') from (
+        select currency, active, pending, spent, reversed, debited, expired, qualifying from member_balances
+        where tenant_id = ${tenantId} and member_id = ${memberId}) b) as currencies,
+      (select debt from member_debts where tenant_id = ${tenantId} and member_id = ${memberId}) as debt`.execute(db);
+  const row = rows[0];
+  if (row === undefined || row.partition === null) return null;
   return {
     tenantId,
     memberId,
-    currencies: rows,
-    total: rows.reduce((t, r) => ({ active: t.active + r.active, pending: t.pending + r.pending }), { active: 0, pending: 0 }),
-    debt: debt?.debt ?? 0,
+    currencies: row.currencies,
+    total: totalOf(row.currencies),
+    debt: row.debt === null ? 0 : Number(row.debt),
+    position: consistencyTokenOf({ partition: row.partition, offset: Math.max(Number(row.next_offset ?? 0) - 1, 0) }),
   };
 }

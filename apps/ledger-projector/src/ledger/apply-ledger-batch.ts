@@ -1,6 +1,7 @@
 import { type Kysely, type Transaction, sql } from 'kysely';
 import { type Database } from '@loyalty/db';
 import { type LedgerBatch } from '@loyalty/kafka';
+import { holdApplyLockShared } from '../rebuild/projection-swap';
 import { type LedgerRowChanges, type MovementKind, projectLedgerEvent } from './ledger.projection';
 
 /** What a new bucket adds to its member's balance. */
@@ -20,9 +21,17 @@ export function applyLedgerBatch(db: Kysely<Database>, consumer: string, batch: 
  * The same for batches of several partitions in one transaction (one commit for a whole fetch):
  * offset rows are locked in partition order, so concurrent instances never deadlock.
  */
-export async function applyLedgerBatches(db: Kysely<Database>, consumer: string, batches: readonly LedgerBatch[]): Promise<{ applied: number }> {
+export async function applyLedgerBatches(
+  db: Kysely<Database>,
+  consumer: string,
+  batches: readonly LedgerBatch[],
+  options: { liveSwapLock?: boolean } = {},
+): Promise<{ applied: number }> {
   const ordered = [...batches].sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
   return db.transaction().execute(async (trx) => {
+    // The live projection's applies hold the swap lock shared (first, before naming a table), so a
+    // rebuild's swap can move the tables between two applies. A version being built does not.
+    if (options.liveSwapLock ?? true) await holdApplyLockShared(trx);
     const stored = await lockOffsets(trx, consumer, ordered);
     const changes: LedgerRowChanges[] = [];
     const advanced: { topic: string; partition: number; next: number }[] = [];
@@ -88,13 +97,13 @@ async function insertNewEntries(trx: Transaction<Database>, changes: readonly Le
   if (changes.length === 0) return [];
   const col = <T>(f: (e: LedgerRowChanges['entry']) => T) => changes.map((c) => f(c.entry));
   const { rows: inserted } = await sql<{ tenant_id: string; event_id: string }>`
-    insert into ledger_entries (tenant_id, event_id, member_id, event_type, currency, points, bucket_id, transaction_id, occurred_at, recorded_at, program_version, log_partition, log_offset, cause_id, reason, buckets)
+    insert into ledger_entries (tenant_id, event_id, member_id, event_type, currency, points, bucket_id, transaction_id, occurred_at, recorded_at, program_version, log_partition, log_offset, cause_id, reason, buckets, debt_delta)
     select * from unnest(
       ${col((e) => e.tenant_id)}::text[], ${col((e) => e.event_id)}::text[], ${col((e) => e.member_id)}::text[], ${col((e) => e.event_type)}::text[],
       ${col((e) => e.currency ?? null)}::text[], ${col((e) => e.points)}::bigint[], ${col((e) => e.bucket_id ?? null)}::text[], ${col((e) => e.transaction_id ?? null)}::text[],
       ${col((e) => e.occurred_at)}::text[], ${col((e) => e.recorded_at)}::text[], ${col((e) => e.program_version ?? null)}::text[],
       ${col((e) => e.log_partition)}::int[], ${col((e) => e.log_offset)}::bigint[],
-      ${col((e) => e.cause_id ?? null)}::text[], ${col((e) => e.reason ?? null)}::text[], ${col((e) => (typeof e.buckets === 'string' ? e.buckets : '[]'))}::jsonb[])
+      ${col((e) => e.cause_id ?? null)}::text[], ${col((e) => e.reason ?? null)}::text[], ${col((e) => (typeof e.buckets === 'string' ? e.buckets : '[]'))}::jsonb[], ${col((e) => e.debt_delta ?? 0)}::bigint[])
     on conflict (tenant_id, event_id) do nothing
     returning tenant_id, event_id`.execute(trx);
   const fresh = new Set(inserted.map((r) => `${r.tenant_id}\u0000${r.event_id}`));

@@ -4,6 +4,8 @@ import { type Database } from '@loyalty/db';
 import { type LedgerBatch, LedgerBatchConsumer, type LedgerTopology } from '@loyalty/kafka';
 import { type Kafka } from 'kafkajs';
 import { DATABASE } from '../database.provider';
+import { ConsumerLag } from '../metrics/consumer-lag';
+import { ProjectorMetrics } from '../metrics/projector-metrics';
 import { applyLedgerBatches } from './apply-ledger-batch';
 import { BatchCoalescer } from './batch-coalescer';
 
@@ -23,16 +25,20 @@ export class LedgerProjectorConsumer implements OnApplicationBootstrap, OnApplic
     @Inject(PROJECTOR_TOPOLOGY) topology: LedgerTopology,
     @Inject(PROJECTOR_GROUP) private readonly groupId: string,
     @Inject(DATABASE) db: Kysely<Database>,
+    metrics: ProjectorMetrics,
+    lag: ConsumerLag,
   ) {
     // The partitions of one fetch arrive together; they are applied in one transaction.
     const coalescer = new BatchCoalescer<LedgerBatch>(async (batches) => {
+      const started = performance.now();
       const { applied } = await applyLedgerBatches(db, groupId, batches);
+      metrics.transactionApplied({ events: batches.reduce((n, b) => n + b.events.length, 0), applied, durationSeconds: (performance.now() - started) / 1_000 });
       this.logger.debug(`applied ${applied} events from ${batches.length} partitions`);
     }, 2);
     this.consumer = new LedgerBatchConsumer(
       kafka,
       topology.codec,
-      { groupId, topic: topology.topic, deadLetterTopic: topology.deadLetterTopic, partitionsConsumedConcurrently: 16 },
+      { groupId, topic: topology.topic, deadLetterTopic: topology.deadLetterTopic, partitionsConsumedConcurrently: 16, observer: lag },
       (batch) => coalescer.add(batch),
       { info: (o, m) => this.logger.log(`${m} ${JSON.stringify(o)}`), warn: (o, m) => this.logger.warn(`${m} ${JSON.stringify(o)}`) },
     );

@@ -39,6 +39,7 @@ export function projectLedgerEvent(event: LedgerEvent, position: { partition: nu
     causeId: string;
     reason?: string | null;
     buckets: readonly { bucketId: string; points: number }[];
+    debtDelta?: number;
   }): NewLedgerEntry => ({
     tenant_id: metadata.tenantId,
     event_id: metadata.eventId,
@@ -56,6 +57,7 @@ export function projectLedgerEvent(event: LedgerEvent, position: { partition: nu
     cause_id: fields.causeId,
     reason: fields.reason ?? null,
     buckets: JSON.stringify(fields.buckets),
+    debt_delta: fields.debtDelta ?? 0,
   });
   switch (event.type) {
     case 'PointsEarned': {
@@ -67,7 +69,9 @@ export function projectLedgerEvent(event: LedgerEvent, position: { partition: nu
           bucketId: data.bucketId,
           transactionId: data.source.kind === 'PURCHASE' ? data.source.sourceId : null,
           causeId: data.source.sourceId,
-          buckets: [{ bucketId: data.bucketId, points: data.points }],
+          // What landed in the bucket: the rest repaid debt.
+          buckets: [{ bucketId: data.bucketId, points: data.points - data.debtRecovered }],
+          debtDelta: 0 - data.debtRecovered,
         }),
         newBucket: {
           tenant_id: metadata.tenantId,
@@ -98,7 +102,7 @@ export function projectLedgerEvent(event: LedgerEvent, position: { partition: nu
     case 'PointsReversed': {
       const movements = moved(event.data.buckets, -1, 'reversed');
       return {
-        entry: entry({ currency: null, points: -event.data.points, transactionId: event.data.transactionId, causeId: event.data.returnId, buckets: touched(movements) }),
+        entry: entry({ currency: null, points: -event.data.points, transactionId: event.data.transactionId, causeId: event.data.returnId, buckets: touched(movements), debtDelta: event.data.debt }),
         newBucket: null,
         bucketMovements: movements,
         debtDelta: event.data.debt,

@@ -32,6 +32,8 @@ export interface LedgerEntriesTable {
   reason: Generated<string | null>;
   /** The buckets touched, with signed points: `[{ bucketId, points }]`. */
   buckets: Generated<unknown>;
+  /** Change of the member's debt: positive when owed, negative when repaid. */
+  debt_delta: Generated<number>;
 }
 
 /** A member's points in one currency, by state. */

@@ -27,12 +27,34 @@ export interface ConsumerLogger {
   warn(obj: object, msg: string): void;
 }
 
+/** Where a partition stands once a batch is applied. Offsets are Kafka's decimal strings. */
+export interface PartitionProgress {
+  readonly topic: string;
+  readonly partition: number;
+  /** The partition's end (the offset the next produced message gets), as the broker sent it with the fetch. */
+  readonly highWatermark: string;
+  /** The next offset to apply, now stored by the handler. */
+  readonly nextOffset: string;
+}
+
+/**
+ * Optional hooks for metrics, fed from what consuming learns anyway (no extra request, nothing per
+ * message). They run on the consuming path, so they must be cheap; what they throw is logged and
+ * swallowed, since metrics must never stop consumption.
+ */
+export interface LedgerConsumerObserver {
+  batchApplied?(progress: PartitionProgress): void;
+  /** After each rebalance: the partitions of the topic now assigned to this consumer (maybe none). */
+  partitionsAssigned?(topic: string, partitions: readonly number[]): void;
+}
+
 export interface LedgerBatchConsumerOptions {
   readonly groupId: string;
   readonly topic: string;
   readonly deadLetterTopic: string;
   /** Partitions handed to the handler at once (never two batches of one partition). Default 1. */
   readonly partitionsConsumedConcurrently?: number;
+  readonly observer?: LedgerConsumerObserver;
 }
 
 /**
@@ -71,6 +93,9 @@ export class LedgerBatchConsumer {
   async start(): Promise<void> {
     await this.deadLetters.connect();
     await this.consumer.connect();
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) =>
+      this.observe((o) => o.partitionsAssigned?.(this.options.topic, payload.memberAssignment[this.options.topic] ?? [])),
+    );
     await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
     await this.consumer.run({
       autoCommit: false,
@@ -98,9 +123,19 @@ export class LedgerBatchConsumer {
 
     const nextOffset = (BigInt(batch.lastOffset()) + 1n).toString();
     await this.handle({ topic: batch.topic, partition: batch.partition, events, nextOffset });
+    this.observe((o) => o.batchApplied?.({ topic: batch.topic, partition: batch.partition, highWatermark: batch.highWatermark, nextOffset }));
     resolveOffset(batch.lastOffset());
     await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: nextOffset }]);
     await heartbeat();
+  }
+
+  private observe(notify: (observer: LedgerConsumerObserver) => void): void {
+    if (this.options.observer === undefined) return;
+    try {
+      notify(this.options.observer);
+    } catch (error) {
+      this.logger.warn({ error: String(error) }, 'a consumer observer failed');
+    }
   }
 
   private async sendToDeadLetters(

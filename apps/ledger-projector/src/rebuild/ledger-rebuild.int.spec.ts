@@ -1,0 +1,134 @@
+import { type Kysely, sql } from 'kysely';
+import { type DatabaseConfig, type KafkaConfig } from '@loyalty/config';
+import { createDatabase, type Database } from '@loyalty/db';
+import { type LedgerEvent } from '@loyalty/domain';
+import { KafkaEventPublisher, createKafkaClient, ledgerTopology } from '@loyalty/kafka';
+import {
+  type RunningService,
+  createMigratedTestDatabase,
+  databaseEnv,
+  dropTestDatabase,
+  eventually,
+  freePort,
+  kafkaEnv,
+  pointsEarnedFixture,
+  provisionTestKafka,
+  startService,
+  uniqueTestId,
+  writeTestCredentials,
+} from '@loyalty/testing';
+import { LedgerRebuild } from './ledger-rebuild';
+import { listProjectionSchemas } from './projection-schemas';
+
+/** A small but varied ledger: earnings (pending and active, two tenants), spends and a cancellation. */
+function ledger(members: number): LedgerEvent[] {
+  const events: LedgerEvent[] = [];
+  for (let m = 0; m < members; m += 1) {
+    const memberId = `m-${m}`;
+    const tenantId = m % 7 === 0 ? 'globex' : 'acme';
+    const meta = (eventId: string) => ({ ...pointsEarnedFixture().metadata, eventId, tenantId, memberId });
+    events.push(pointsEarnedFixture({ points: 100 + m, pending: false, bucketId: `b-${m}`, metadata: { eventId: `earn-${m}`, tenantId, memberId } }));
+    events.push(pointsEarnedFixture({ points: 7, pending: true, bucketId: `w-${m}`, metadata: { eventId: `wait-${m}`, tenantId, memberId } }));
+    if (m % 3 === 0) {
+      events.push({ type: 'PointsSpent', data: { redemptionId: `r-${m}`, points: 40, reward: null, buckets: [{ bucketId: `b-${m}`, points: 40 }] }, metadata: meta(`spend-${m}`) });
+    }
+    if (m % 6 === 0) {
+      events.push({ type: 'RedemptionCancelled', data: { redemptionId: `r-${m}`, points: 40, buckets: [{ bucketId: `b-${m}`, points: 40 }] }, metadata: meta(`cancel-${m}`) });
+    }
+  }
+  return events;
+}
+
+/**
+ * Rebuild from the log beside a live projector (a real process on its own topics and database):
+ * parity swaps, a tampered live version is reported and left alone, a poison event stops the build.
+ */
+describe('rebuilding the ledger projection from the log without downtime', () => {
+  let kafka: KafkaConfig;
+  let database: DatabaseConfig;
+  let db: Kysely<Database>;
+  let projector: RunningService;
+  let liveGroup: string;
+  let publisher: KafkaEventPublisher;
+
+  beforeEach(async () => {
+    kafka = await provisionTestKafka('rebuild');
+    database = await createMigratedTestDatabase();
+    db = createDatabase(database, 'test-rebuild');
+    liveGroup = uniqueTestId('group');
+    const port = await freePort();
+    projector = await startService(
+      'ledger-projector',
+      { ...kafkaEnv(kafka), ...databaseEnv(database), ...writeTestCredentials(['acme', 'globex']).env, LEDGER_QUERY_PORT: String(port), LEDGER_PROJECTOR_GROUP: liveGroup },
+      port,
+    );
+    const topology = ledgerTopology(kafka);
+    publisher = new KafkaEventPublisher(createKafkaClient(kafka, 'test-rebuild-producer'), topology.codec, { topic: topology.topic, timeoutMs: 10_000 });
+  });
+
+  afterEach(async () => {
+    await publisher?.close();
+    await projector?.stop();
+    await db?.destroy();
+    if (database !== undefined) await dropTestDatabase(database);
+  });
+
+  const liveApplied = async (): Promise<number> => {
+    const { rows } = await sql<{ n: number }>`select coalesce(sum(next_offset), 0)::int as n from consumer_offsets where consumer = ${liveGroup}`.execute(db);
+    return rows[0]?.n ?? 0;
+  };
+  const balances = () => db.selectFrom('member_balances').select(['tenant_id', 'member_id', 'currency', 'active', 'pending', 'spent']).orderBy('tenant_id').orderBy('member_id').execute();
+  const rebuild = () => new LedgerRebuild({ db, databaseConfig: database, kafka: createKafkaClient(kafka, 'test-rebuild'), topology: ledgerTopology(kafka), liveGroup });
+
+  it('given a live projection, when rebuilt while events keep arriving, then the versions match and swap; the old one is kept', async () => {
+    const events = ledger(300);
+    await publisher.publish(events.slice(0, 500));
+    await eventually(async () => ((await liveApplied()) === 500 ? true : undefined), 'the live projector to apply the first events');
+
+    // Events keep arriving during the rebuild: the live projector goes on serving and applying them.
+    const running = rebuild().run();
+    await publisher.publish(events.slice(500));
+    const outcome = await running;
+
+    expect(outcome).toMatchObject({ kind: 'swapped', comparison: { differing: 0 } });
+    if (outcome.kind !== 'swapped') return;
+    expect(outcome.comparison.members).toBe(300);
+    expect((await listProjectionSchemas(db)).previous).toEqual([outcome.version]);
+    // The live projector carries on in the new version, from its offsets.
+    const more = pointsEarnedFixture({ points: 5, pending: false, metadata: { eventId: 'after-swap', memberId: 'm-1' } });
+    await publisher.publish([more]);
+    await eventually(async () => ((await liveApplied()) === events.length + 1 ? true : undefined), 'the live projector to apply after the swap');
+    const m1 = await db.selectFrom('member_balances').select('active').where('tenant_id', '=', 'acme').where('member_id', '=', 'm-1').executeTakeFirstOrThrow();
+    expect(m1.active).toBe(101 + 5);
+  }, 120_000);
+
+  it('given a live projection that drifted, then the differences are reported and nothing is swapped', async () => {
+    await publisher.publish(ledger(50));
+    await eventually(async () => ((await liveApplied()) > 0 && (await balances()).length === 50 ? true : undefined), 'the live projection');
+    const before = await balances();
+    // Drift the live version by hand (a bug, a manual fix gone wrong).
+    await sql`update member_balances set active = active + 1 where tenant_id = 'acme' and member_id = 'm-1'`.execute(db);
+
+    const outcome = await rebuild().run();
+
+    expect(outcome).toMatchObject({ kind: 'differences', comparison: { members: 50, differing: 1, examples: [{ tenantId: 'acme', memberId: 'm-1' }] } });
+    const live = await balances();
+    expect(live.find((b) => b.member_id === 'm-1')?.active).toBe((before.find((b) => b.member_id === 'm-1')?.active ?? 0) + 1);
+    expect((await listProjectionSchemas(db)).builds).toHaveLength(1);
+  }, 120_000);
+
+  it('given an undecodable event in the log, then the rebuild stops naming its position, and the live version is untouched', async () => {
+    await publisher.publish(ledger(10));
+    const producer = createKafkaClient(kafka, 'test-poison').producer();
+    await producer.connect();
+    const [sent] = await producer.send({ topic: ledgerTopology(kafka).topic, acks: -1, messages: [{ key: 'acme|m-1', value: Buffer.from('not avro at all') }] });
+    await producer.disconnect();
+    await eventually(async () => ((await balances()).length === 10 ? true : undefined), 'the live projection');
+
+    const outcome = await rebuild().run();
+
+    expect(outcome).toMatchObject({ kind: 'poison', partition: sent?.partition, offset: sent?.baseOffset });
+    expect((await listProjectionSchemas(db)).previous).toEqual([]);
+    expect(await balances()).toHaveLength(10);
+  }, 120_000);
+});

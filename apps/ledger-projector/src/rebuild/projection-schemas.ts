@@ -1,0 +1,72 @@
+import { type Kysely, sql } from 'kysely';
+import { type DatabaseConfig } from '@loyalty/config';
+import { LEDGER_MIGRATIONS, createDatabase, type Database, migrateToLatest } from '@loyalty/db';
+
+/** Where the live projection's tables are: the schema every query resolves by default. */
+export const LIVE_SCHEMA = 'public';
+
+/**
+ * The tables that make one version of the ledger projection, its migration bookkeeping included.
+ * A rebuild builds them all in a schema of their own; a swap moves them all at once.
+ */
+export const LEDGER_PROJECTION_TABLES = [
+  'consumer_offsets',
+  'ledger_entries',
+  'member_balances',
+  'point_buckets',
+  'member_debts',
+  'kysely_migrations_ledger',
+  'kysely_migrations_ledger_lock',
+] as const;
+
+/** A version being built beside the live one. */
+export const buildSchema = (version: number): string => `ledger_build_${version}`;
+/** A version swapped out, kept for rollback until dropped. */
+export const previousSchema = (version: number): string => `ledger_prev_${version}`;
+
+const VERSIONED = /^ledger_(build|prev)_(\d+)$/;
+
+export interface ProjectionSchemas {
+  readonly builds: readonly number[];
+  readonly previous: readonly number[];
+}
+
+/** The projection versions beside the live one. */
+export async function listProjectionSchemas(db: Kysely<Database>): Promise<ProjectionSchemas> {
+  const { rows } = await sql<{ name: string }>`select nspname as name from pg_namespace where nspname like 'ledger\\_%'`.execute(db);
+  const builds: number[] = [];
+  const previous: number[] = [];
+  for (const { name } of rows) {
+    const match = VERSIONED.exec(name);
+    if (match === null) continue;
+    (match[1] === 'build' ? builds : previous).push(Number(match[2]));
+  }
+  return { builds: builds.sort((a, b) => a - b), previous: previous.sort((a, b) => a - b) };
+}
+
+/** A number no build or kept version uses yet. */
+export async function nextProjectionVersion(db: Kysely<Database>): Promise<number> {
+  const { builds, previous } = await listProjectionSchemas(db);
+  return Math.max(0, ...builds, ...previous) + 1;
+}
+
+/**
+ * Creates an empty projection version in its own schema, with the same migrations as the live one.
+ * Returns a database handle whose unqualified names resolve there.
+ */
+export async function createProjectionVersion(db: Kysely<Database>, config: DatabaseConfig, schema: string): Promise<Kysely<Database>> {
+  await sql`create schema ${sql.id(schema)}`.execute(db);
+  const build = createDatabase(config, 'ledger-rebuild', { searchPath: schema });
+  try {
+    await migrateToLatest(build, LEDGER_MIGRATIONS, { schema });
+  } catch (error) {
+    await build.destroy();
+    throw error;
+  }
+  return build;
+}
+
+export async function dropSchema(db: Kysely<Database>, schema: string): Promise<void> {
+  if (!VERSIONED.test(schema)) throw new Error(`refusing to drop ${schema}: not a projection version`);
+  await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(db);
+}
