@@ -1,0 +1,121 @@
+// Phase 3: the real projector draining the backlog. The clock starts when its consumer group is
+// joined, as Kafka reports it (the group turns Stable with a member: polled every 50 ms through the
+// admin API, since the process is not ours to instrument), so the Node start and the Nest boot are
+// reported apart, not charged to the rate. It stops when every partition's stored offset has reached
+// the end of the topic, read where the projector keeps it: the consumer_offsets rows it commits with
+// its ledger rows (polled every 100 ms in the throwaway database). The projection is then checked
+// against the backlog: one ledger entry per event, and the net points the backlog adds up to.
+import { type DatabaseConfig } from '@loyalty/config';
+import { createKafkaClient } from '@loyalty/kafka';
+import { type PeakRss, readPeak, trackPeaks } from '../ingestion/peak-rss';
+import { type StackFiles } from '../ingestion/stack-files';
+import { type DrainResult, raceDrain } from './drain';
+import { type BacklogTotals } from './ledger-backlog';
+import { type ProjectionCheck, checkProjection } from './projection-check';
+import { startProjector } from './projector-process';
+import { clientOf } from './throwaway-database';
+import { type RegisterCleanup } from './register-cleanup';
+import { type EndOffsets, type ThrowawayLedger, totalOf } from './throwaway-kafka';
+
+export interface SteadyStateSpec {
+  readonly files: StackFiles;
+  readonly ledger: ThrowawayLedger;
+  readonly database: DatabaseConfig;
+  readonly groupId: string;
+  readonly endOffsets: EndOffsets;
+  readonly expected: BacklogTotals;
+  readonly timeoutS: number;
+  readonly stallS: number;
+}
+
+export interface SteadyStateResult extends DrainResult {
+  readonly check: ProjectionCheck | undefined;
+  readonly peak: PeakRss;
+}
+
+const POLL_MS = 100;
+const JOIN_POLL_MS = 50;
+
+export async function measureSteadyStateApply(spec: SteadyStateSpec, registerCleanup: RegisterCleanup): Promise<SteadyStateResult> {
+  const topic = spec.ledger.topology.topic;
+  const total = totalOf(spec.endOffsets);
+  const watcher = clientOf(spec.database, 'offsets-watch', { statement_timeout: 10_000 });
+  await watcher.connect();
+  registerCleanup('close the offsets watcher', () => watcher.end().catch(() => undefined));
+
+  const admin = createKafkaClient(spec.ledger.kafka, 'bench-group-watch').admin();
+  await admin.connect();
+  registerCleanup('close the group watcher', () => admin.disconnect().catch(() => undefined));
+
+  const started = performance.now();
+  const projector = await startProjector({ files: spec.files, kafka: spec.ledger.kafka, database: spec.database, groupId: spec.groupId });
+  registerCleanup(`stop the benchmark's projector (pid ${projector.pid})`, () => projector.stop());
+  const [tracked] = trackPeaks([{ process: 'ledger-projector (benchmark instance, phase 3)', pid: projector.pid }]);
+
+  let joinedAt: number | undefined;
+  let firstAt: number | undefined;
+  let progressAt = started;
+  let lastCount = 0;
+  let died: string | undefined;
+  let finish: (() => void) | undefined;
+  const drained = new Promise<void>((resolve) => (finish = resolve));
+  let polling = true;
+  const poll = async () => {
+    while (polling) {
+      if (joinedAt === undefined) {
+        const { groups } = await admin.describeGroups([spec.groupId]);
+        const group = groups[0];
+        if (group?.state === 'Stable' && group.members.length > 0) joinedAt = performance.now();
+      }
+      const { rows } = await watcher.query<{ partition: number; next_offset: string }>(
+        'select partition, next_offset from consumer_offsets where consumer = $1 and topic = $2',
+        [spec.groupId, topic],
+      );
+      const now = performance.now();
+      const stored = new Map(rows.map((r) => [r.partition, Number(r.next_offset)]));
+      const count = rows.reduce((sum, r) => sum + Number(r.next_offset), 0);
+      if (count > lastCount) {
+        lastCount = count;
+        progressAt = now;
+        firstAt ??= now;
+      }
+      if ([...spec.endOffsets].every(([partition, end]) => (stored.get(partition) ?? 0) >= end)) {
+        finish?.();
+        return;
+      }
+      if (!projector.alive()) {
+        died = `the projector exited (log ${projector.logFile}):\n${projector.logTail()}`;
+        finish?.();
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, joinedAt === undefined ? JOIN_POLL_MS : POLL_MS));
+    }
+  };
+  console.error(`[bench] steady state: the projector drains ${total.toLocaleString('en-US')} events from ${topic}`);
+  const polled = poll().catch((error: unknown) => {
+    died = `watching the projector failed: ${error instanceof Error ? error.message : String(error)}`;
+    finish?.();
+  });
+  const timedOut = await raceDrain(drained, () => ({ progressAt, started }), spec.timeoutS, spec.stallS);
+  polling = false;
+  await polled;
+  const endAt = progressAt;
+  // Read before the stop: the process's peak is gone with it.
+  const peak = tracked === undefined ? { process: 'ledger-projector (benchmark instance)', pid: projector.pid, kib: undefined, note: 'not tracked' } : readPeak(tracked);
+  await projector.stop();
+  const error =
+    died ?? timedOut ?? (joinedAt === undefined ? 'the projector\'s group was never seen Stable (joined) before the drain ended' : lastCount < total ? `stored offsets reached ${lastCount} of ${total}` : undefined);
+  const check = error === undefined ? await checkProjection(watcher, { entries: spec.expected.events, netPoints: spec.expected.netPoints }) : undefined;
+  await watcher.end().catch(() => undefined);
+  await admin.disconnect().catch(() => undefined);
+  const from = joinedAt ?? started;
+  return {
+    events: lastCount,
+    durationS: (endAt - from) / 1_000,
+    startupS: (from - started) / 1_000,
+    firstProgressS: firstAt === undefined ? undefined : (firstAt - from) / 1_000,
+    error: error ?? check?.mismatch,
+    check,
+    peak,
+  };
+}
