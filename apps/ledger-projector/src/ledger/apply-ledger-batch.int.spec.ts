@@ -13,6 +13,7 @@ function batch(partition: number, firstOffset: number, events: LedgerBatch['even
     topic: TOPIC,
     partition,
     events: events.map((event, i) => ({ offset: String(firstOffset + i), event })),
+    firstOffset: String(firstOffset),
     nextOffset: String(firstOffset + events.length),
   };
 }
@@ -170,6 +171,32 @@ describe('applyLedgerBatch on the real Postgres', () => {
       { event_id: 'cancel', points: 10, cause_id: 'red-1', reason: null, buckets: [{ bucketId: 'b-9', points: 10 }] },
       { event_id: 'reverse', points: -25, cause_id: 'ret-1', reason: null, buckets: [{ bucketId: 'b-9', points: -20 }, { bucketId: 'b-10', points: -5 }] },
       { event_id: 'debit', points: -5, cause_id: 'adj-1', reason: 'correction', buckets: [{ bucketId: 'b-9', points: -5 }] },
+    ]);
+  });
+
+  it('a debt recorded in one batch is repaid by an earning in a later one', async () => {
+    const meta = (eventId: string) => ({ ...pointsEarnedFixture().metadata, eventId, memberId: 'm-debt' });
+    await applyLedgerBatch(
+      db,
+      CONSUMER,
+      batch(0, 0, [{ type: 'PointsReversed', data: { returnId: 'ret', transactionId: 'tx-0', points: 275, buckets: [], writtenOff: 0, debt: 275, lines: [] }, metadata: meta('reverse') }]),
+    );
+    const repay = pointsEarnedFixture({ points: 400, pending: false, bucketId: 'b-repay', metadata: { eventId: 'repay', memberId: 'm-debt' } });
+    await applyLedgerBatch(db, CONSUMER, batch(0, 1, [{ ...repay, data: { ...repay.data, debtRecovered: 275 } }]));
+    expect(await db.selectFrom('member_debts').select('debt').where('member_id', '=', 'm-debt').executeTakeFirstOrThrow()).toEqual({ debt: 0 });
+    expect(await db.selectFrom('member_balances').select(['active', 'qualifying']).where('member_id', '=', 'm-debt').executeTakeFirstOrThrow()).toEqual({ active: 125, qualifying: 400 });
+  });
+
+  it('a fetch that starts past the stored offset is not applied: it reports where to resume', async () => {
+    await applyLedgerBatch(db, CONSUMER, batch(0, 0, [e1]));
+    const result = await applyLedgerBatches(db, CONSUMER, [batch(0, 5, [e2]), batch(1, 0, [e3])]);
+    expect(result.gaps).toEqual([{ topic: TOPIC, partition: 0, from: '1' }]);
+    expect(result.applied).toBe(1);
+    const state = await snapshot(db);
+    expect(state.entries.map((e) => e.event_id)).toEqual(['e1', 'e3']);
+    expect(state.offsets.map((o) => [o.partition, o.next_offset])).toEqual([
+      [0, 1],
+      [1, 1],
     ]);
   });
 });

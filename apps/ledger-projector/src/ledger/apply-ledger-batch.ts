@@ -4,6 +4,13 @@ import { type LedgerBatch } from '@loyalty/kafka';
 import { holdApplyLockShared } from '../rebuild/projection-swap';
 import { type LedgerRowChanges, type MovementKind, projectLedgerEvent } from './ledger.projection';
 
+/** A partition whose fetch starts past the stored offset: nothing applied, resume from `from`. */
+export interface PartitionGap {
+  readonly topic: string;
+  readonly partition: number;
+  readonly from: string;
+}
+
 /** What a new bucket adds to its member's balance. */
 type BalanceDelta = { tenant_id: string; member_id: string; currency: string; active: number; pending: number; qualifying: number };
 
@@ -13,7 +20,7 @@ type BalanceDelta = { tenant_id: string; member_id: string; currency: string; ac
  * rebalance serialise, and events below the stored offset (redeliveries) are skipped. The event id
  * primary key is a second guard: a duplicate event at a new offset (a resend) adds nothing.
  */
-export function applyLedgerBatch(db: Kysely<Database>, consumer: string, batch: LedgerBatch): Promise<{ applied: number }> {
+export function applyLedgerBatch(db: Kysely<Database>, consumer: string, batch: LedgerBatch): Promise<{ applied: number; gaps: readonly PartitionGap[] }> {
   return applyLedgerBatches(db, consumer, [batch]);
 }
 
@@ -26,7 +33,7 @@ export async function applyLedgerBatches(
   consumer: string,
   batches: readonly LedgerBatch[],
   options: { liveSwapLock?: boolean } = {},
-): Promise<{ applied: number }> {
+): Promise<{ applied: number; gaps: readonly PartitionGap[] }> {
   const ordered = [...batches].sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
   return db.transaction().execute(async (trx) => {
     // The live projection's applies hold the swap lock shared (first, before naming a table), so a
@@ -35,8 +42,17 @@ export async function applyLedgerBatches(
     const stored = await lockOffsets(trx, consumer, ordered);
     const changes: LedgerRowChanges[] = [];
     const advanced: { topic: string; partition: number; next: number }[] = [];
+    const gaps: PartitionGap[] = [];
     for (const batch of ordered) {
-      const from = BigInt(stored.get(partitionKey(batch)) ?? 0);
+      const from = BigInt(stored.get(partitionKey(batch))?.next ?? 0);
+      // A partition this version never applied starts wherever the log does; one it has applied
+      // must continue exactly where it stopped.
+      if (stored.get(partitionKey(batch))?.fresh !== true && BigInt(batch.firstOffset) > from) {
+        // Events between the stored offset and this fetch were never applied here (the stored
+        // offsets went back: a rollback to a kept version). Apply nothing; the consumer seeks back.
+        gaps.push({ topic: batch.topic, partition: batch.partition, from: from.toString() });
+        continue;
+      }
       for (const e of batch.events) {
         if (BigInt(e.offset) < from) continue;
         const change = projectLedgerEvent(e.event, { partition: batch.partition, offset: Number(e.offset) });
@@ -50,7 +66,7 @@ export async function applyLedgerBatches(
     // Rows carry the time of the events that changed them, never the wall clock: a rebuild matches.
     const lastRecordedAt = applied.at(-1)?.entry.recorded_at ?? '';
     await moveAndSettle(trx, consumer, applied, created, lastRecordedAt, advanced);
-    return { applied: applied.length };
+    return { applied: applied.length, gaps };
   });
 }
 
@@ -61,23 +77,23 @@ const partitionKey = (p: { topic: string; partition: number }) => `${p.topic}\u0
  * returns each partition's stored next offset. Every statement of the batch takes its values as
  * arrays (`unnest`), so a large backlog never outgrows the protocol's 65,535 parameters.
  */
-async function lockOffsets(trx: Transaction<Database>, consumer: string, partitions: readonly { topic: string; partition: number }[]): Promise<Map<string, number>> {
+async function lockOffsets(trx: Transaction<Database>, consumer: string, partitions: readonly { topic: string; partition: number }[]): Promise<Map<string, { next: number; fresh: boolean }>> {
   const topics = partitions.map((p) => p.topic);
   const numbers = partitions.map((p) => p.partition);
-  const { rows } = await sql<{ topic: string; partition: number; next_offset: number }>`
+  const { rows } = await sql<{ topic: string; partition: number; next_offset: number; fresh: boolean }>`
     with created as (
       insert into consumer_offsets (consumer, topic, partition, next_offset)
       select ${consumer}, topic, partition, 0 from unnest(${topics}::text[], ${numbers}::int[]) as k(topic, partition)
       on conflict do nothing
-      returning topic, partition, next_offset),
+      returning topic, partition, next_offset, true as fresh),
     locked as (
-      select o.topic, o.partition, o.next_offset from consumer_offsets o
+      select o.topic, o.partition, o.next_offset, false as fresh from consumer_offsets o
       join unnest(${topics}::text[], ${numbers}::int[]) as k(topic, partition) using (topic, partition)
       where o.consumer = ${consumer}
       order by o.topic, o.partition
       for update of o)
     select * from created union all select * from locked`.execute(trx);
-  const stored = new Map(rows.map((r) => [partitionKey(r), r.next_offset]));
+  const stored = new Map(rows.map((r) => [partitionKey(r), { next: r.next_offset, fresh: r.fresh }]));
   // A row another instance created after this statement's snapshot: lock it now it is committed.
   const late = partitions.filter((p) => !stored.has(partitionKey(p)));
   if (late.length > 0) {
@@ -87,7 +103,7 @@ async function lockOffsets(trx: Transaction<Database>, consumer: string, partiti
       where o.consumer = ${consumer}
       order by o.topic, o.partition
       for update of o`.execute(trx);
-    for (const r of more) stored.set(partitionKey(r), r.next_offset);
+    for (const r of more) stored.set(partitionKey(r), { next: r.next_offset, fresh: false });
   }
   return stored;
 }
@@ -207,10 +223,18 @@ async function moveAndSettle(
         spent = member_balances.spent + excluded.spent, reversed = member_balances.reversed + excluded.reversed,
         debited = member_balances.debited + excluded.debited, qualifying = member_balances.qualifying + excluded.qualifying,
         updated_at = excluded.updated_at),
-    debts as (
+    -- Existing debts change in place; an upsert would check the constraint (debt >= 0) on the
+    -- proposed row, the bare delta, and refuse a repayment of a debt recorded in an earlier batch.
+    debts_changed as (
+      update member_debts as d set debt = d.debt + o.debt
+      from unnest(${owed.map((d) => d.tenant)}::text[], ${owed.map((d) => d.member)}::text[], ${owed.map((d) => d.debt)}::bigint[]) as o(tenant_id, member_id, debt)
+      where d.tenant_id = o.tenant_id and d.member_id = o.member_id
+      returning d.tenant_id, d.member_id),
+    debts_new as (
       insert into member_debts (tenant_id, member_id, debt)
-      select * from unnest(${owed.map((d) => d.tenant)}::text[], ${owed.map((d) => d.member)}::text[], ${owed.map((d) => d.debt)}::bigint[])
-      on conflict (tenant_id, member_id) do update set debt = member_debts.debt + excluded.debt),
+      select o.tenant_id, o.member_id, o.debt
+      from unnest(${owed.map((d) => d.tenant)}::text[], ${owed.map((d) => d.member)}::text[], ${owed.map((d) => d.debt)}::bigint[]) as o(tenant_id, member_id, debt)
+      where not exists (select 1 from debts_changed c where c.tenant_id = o.tenant_id and c.member_id = o.member_id)),
     offsets as (
       update consumer_offsets as o set next_offset = v.next, updated_at = now()
       from unnest(${advanced.map((a) => a.topic)}::text[], ${advanced.map((a) => a.partition)}::int[], ${advanced.map((a) => a.next)}::bigint[]) as v(topic, partition, next)

@@ -29,9 +29,15 @@ export class LedgerProjectorConsumer implements OnApplicationBootstrap, OnApplic
     lag: ConsumerLag,
   ) {
     // The partitions of one fetch arrive together; they are applied in one transaction.
+    // A batch that starts past the stored offset is not applied; its consumer seeks back there.
+    const seekBack = new WeakMap<LedgerBatch, string>();
     const coalescer = new BatchCoalescer<LedgerBatch>(async (batches) => {
       const started = performance.now();
-      const { applied } = await applyLedgerBatches(db, groupId, batches);
+      const { applied, gaps } = await applyLedgerBatches(db, groupId, batches);
+      for (const gap of gaps) {
+        const batch = batches.find((b) => b.topic === gap.topic && b.partition === gap.partition);
+        if (batch !== undefined) seekBack.set(batch, gap.from);
+      }
       metrics.transactionApplied({ events: batches.reduce((n, b) => n + b.events.length, 0), applied, durationSeconds: (performance.now() - started) / 1_000 });
       this.logger.debug(`applied ${applied} events from ${batches.length} partitions`);
     }, 2);
@@ -39,7 +45,11 @@ export class LedgerProjectorConsumer implements OnApplicationBootstrap, OnApplic
       kafka,
       topology.codec,
       { groupId, topic: topology.topic, deadLetterTopic: topology.deadLetterTopic, partitionsConsumedConcurrently: 16, observer: lag },
-      (batch) => coalescer.add(batch),
+      async (batch) => {
+        await coalescer.add(batch);
+        const from = seekBack.get(batch);
+        return from === undefined ? undefined : { seekTo: from };
+      },
       { info: (o, m) => this.logger.log(`${m} ${JSON.stringify(o)}`), warn: (o, m) => this.logger.warn(`${m} ${JSON.stringify(o)}`) },
     );
   }

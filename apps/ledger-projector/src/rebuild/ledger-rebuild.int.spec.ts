@@ -19,6 +19,7 @@ import {
 } from '@loyalty/testing';
 import { LedgerRebuild } from './ledger-rebuild';
 import { listProjectionSchemas } from './projection-schemas';
+import { rollbackProjection } from './projection-swap';
 
 /** A small but varied ledger: earnings (pending and active, two tenants), spends and a cancellation. */
 function ledger(members: number): LedgerEvent[] {
@@ -100,6 +101,15 @@ describe('rebuilding the ledger projection from the log without downtime', () =>
     await eventually(async () => ((await liveApplied()) === events.length + 1 ? true : undefined), 'the live projector to apply after the swap');
     const m1 = await db.selectFrom('member_balances').select('active').where('tenant_id', '=', 'acme').where('member_id', '=', 'm-1').executeTakeFirstOrThrow();
     expect(m1.active).toBe(101 + 5);
+
+    // Rolling back restores the kept version; the live projector seeks back and catches it up,
+    // the event appended after the swap included.
+    const { restored } = await rollbackProjection(db, liveGroup);
+    expect(restored).toBe(outcome.keptAs);
+    await publisher.publish([pointsEarnedFixture({ points: 3, pending: false, metadata: { eventId: 'after-rollback', memberId: 'm-1' } })]);
+    await eventually(async () => ((await liveApplied()) === events.length + 2 ? true : undefined), 'the restored version to catch up');
+    const restoredM1 = await db.selectFrom('member_balances').select('active').where('tenant_id', '=', 'acme').where('member_id', '=', 'm-1').executeTakeFirstOrThrow();
+    expect(restoredM1.active).toBe(101 + 5 + 3);
   }, 120_000);
 
   it('given a live projection that drifted, then the differences are reported and nothing is swapped', async () => {

@@ -171,7 +171,7 @@ export class LedgerRebuild {
       events.push({ offset: message.offset, event: decoded.event });
     }
     if (events.length === 0 && next <= BigInt(this.applied.get(batch.partition) ?? 0)) return;
-    await coalescer.add({ topic: batch.topic, partition: batch.partition, events, nextOffset: next.toString() });
+    await coalescer.add({ topic: batch.topic, partition: batch.partition, events, firstOffset: batch.firstOffset() ?? next.toString(), nextOffset: next.toString() });
     resolveOffset((next - 1n).toString());
     await heartbeat();
   }

@@ -1,6 +1,6 @@
 import { type Kysely, type Transaction, sql } from 'kysely';
 import { type Database } from '@loyalty/db';
-import { LEDGER_PROJECTION_TABLES, LIVE_SCHEMA } from './projection-schemas';
+import { LEDGER_PROJECTION_TABLES, LIVE_SCHEMA, listProjectionSchemas, previousSchema } from './projection-schemas';
 
 /**
  * The advisory lock between the live projector and a swap: every live apply transaction holds it
@@ -32,6 +32,13 @@ export async function storedOffsets(db: Kysely<Database>, schema: string, consum
  * goes on from exactly where the new version stands. All or nothing: DDL is transactional here.
  */
 export async function swapProjection(trx: Transaction<Database>, options: { incoming: string; keepAs: string; incomingConsumer: string; liveConsumer: string }): Promise<void> {
+  // A partition the outgoing version applied but the incoming one never did gets a row at 0 in the
+  // incoming one, so the live projector seeks back to its start instead of going on from its fetch.
+  await sql`
+    insert into ${sql.table(`${options.incoming}.consumer_offsets`)} (consumer, topic, partition, next_offset)
+    select ${options.incomingConsumer}, topic, partition, 0 from ${sql.table(`${LIVE_SCHEMA}.consumer_offsets`)}
+    where consumer = ${options.liveConsumer}
+    on conflict do nothing`.execute(trx);
   await sql`create schema ${sql.id(options.keepAs)}`.execute(trx);
   for (const table of LEDGER_PROJECTION_TABLES) {
     await sql`alter table ${sql.table(`${LIVE_SCHEMA}.${table}`)} set schema ${sql.id(options.keepAs)}`.execute(trx);
@@ -42,4 +49,22 @@ export async function swapProjection(trx: Transaction<Database>, options: { inco
     await sql`update ${sql.table(`${LIVE_SCHEMA}.consumer_offsets`)} set consumer = ${options.liveConsumer} where consumer = ${options.incomingConsumer}`.execute(trx);
   }
   await sql`drop schema ${sql.id(options.incoming)}`.execute(trx);
+}
+
+/**
+ * Makes the newest kept version live again; the version it replaces is kept in turn. The live
+ * projector then finds its stored offsets behind its fetches and seeks back, so the restored
+ * version catches up with everything appended since it was swapped out. Returns the schema names.
+ */
+export async function rollbackProjection(db: Kysely<Database>, liveConsumer: string): Promise<{ restored: string; keptAs: string }> {
+  const { previous, builds } = await listProjectionSchemas(db);
+  const newest = previous.at(-1);
+  if (newest === undefined) throw new Error('no kept version to roll back to');
+  const restored = previousSchema(newest);
+  const keptAs = previousSchema(Math.max(...previous, ...builds) + 1);
+  await db.transaction().execute(async (trx) => {
+    await holdApplyLockExclusive(trx);
+    await swapProjection(trx, { incoming: restored, keepAs: keptAs, incomingConsumer: liveConsumer, liveConsumer });
+  });
+  return { restored, keptAs };
 }

@@ -6,7 +6,7 @@ import { createDatabase } from '@loyalty/db';
 import { createKafkaClient, ledgerTopology } from '@loyalty/kafka';
 import { type RebuildOutcome, type RebuildProgress, LedgerRebuild } from './ledger-rebuild';
 import { LIVE_SCHEMA, dropSchema, listProjectionSchemas, previousSchema } from './projection-schemas';
-import { holdApplyLockExclusive, swapProjection } from './projection-swap';
+import { rollbackProjection } from './projection-swap';
 
 const USAGE = `usage: npm run rebuild -- <command>
   ledger [--swap-on-differences]
@@ -15,8 +15,8 @@ const USAGE = `usage: npm run rebuild -- <command>
                     (with the flag: swap anyway, after a change of projection logic, and list
                     the differences)
   status            list the versions kept beside the live one
-  rollback          swap the live version with the newest kept one (restart the projectors
-                    afterwards, so they resume from the restored version's offsets)
+  rollback          make the newest kept version live again (the projectors seek back to its
+                    offsets and catch it up with the log)
   drop <schema>     drop a kept or failed version (ledger_prev_<n> or ledger_build_<n>)`;
 
 const settingsSchema = { kafka: kafkaEnvSchema, database: databaseEnvSchema, projector: z.object({ LEDGER_PROJECTOR_GROUP: z.string().default('ledger-projector.v1') }) };
@@ -102,15 +102,8 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     const group = settings.projector.LEDGER_PROJECTOR_GROUP;
     if (command === 'rollback') {
-      const { previous, builds } = await listProjectionSchemas(db);
-      const newest = previous.at(-1);
-      if (newest === undefined) throw new Error('no kept version to roll back to');
-      const keepAs = previousSchema(Math.max(...previous, ...builds) + 1);
-      await db.transaction().execute(async (trx) => {
-        await holdApplyLockExclusive(trx);
-        await swapProjection(trx, { incoming: previousSchema(newest), keepAs, incomingConsumer: group, liveConsumer: group });
-      });
-      console.log(`${previousSchema(newest)} is live again; the version it replaced is kept as ${keepAs}. Restart the projectors so they resume from its offsets.`);
+      const { restored, keptAs } = await rollbackProjection(db, group);
+      console.log(`${restored} is live again; the version it replaced is kept as ${keptAs}. The projectors catch it up with the log on their own.`);
       return 0;
     }
     const kafka = createKafkaClient(settings.kafka, 'ledger-rebuild');

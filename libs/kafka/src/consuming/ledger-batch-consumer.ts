@@ -12,15 +12,19 @@ export interface LedgerBatch {
   readonly topic: string;
   readonly partition: number;
   readonly events: readonly ConsumedEvent[];
+  /** The offset of the fetch's first message (dead letters included): where this batch starts. */
+  readonly firstOffset: string;
   /** The offset to resume from once this batch is applied: last offset + 1, dead letters included. */
   readonly nextOffset: string;
 }
 
 /**
  * Applies a batch atomically, together with `nextOffset`, or throws (the batch is then redelivered).
- * It must skip events at offsets it already applied: delivery is at least once.
+ * It must skip events at offsets it already applied: delivery is at least once. When the batch
+ * starts past what the handler has applied (its stored offsets went back: a rollback to a kept
+ * version), it applies nothing and answers where to resume: the consumer seeks there.
  */
-export type LedgerBatchHandler = (batch: LedgerBatch) => Promise<void>;
+export type LedgerBatchHandler = (batch: LedgerBatch) => Promise<void | { readonly seekTo: string }>;
 
 export interface ConsumerLogger {
   info(obj: object, msg: string): void;
@@ -122,7 +126,13 @@ export class LedgerBatchConsumer {
     if (poison.length > 0) await this.sendToDeadLetters(batch.topic, batch.partition, poison);
 
     const nextOffset = (BigInt(batch.lastOffset()) + 1n).toString();
-    await this.handle({ topic: batch.topic, partition: batch.partition, events, nextOffset });
+    const outcome = await this.handle({ topic: batch.topic, partition: batch.partition, events, firstOffset: batch.firstOffset() ?? batch.messages[0]?.offset ?? nextOffset, nextOffset });
+    if (outcome !== undefined) {
+      // Nothing of this batch was applied: fetch again from where the stored offsets stand.
+      this.logger.warn({ topic: batch.topic, partition: batch.partition, from: outcome.seekTo, fetchedFrom: batch.firstOffset() }, 'the stored offset is behind this fetch; seeking back');
+      this.consumer.seek({ topic: batch.topic, partition: batch.partition, offset: outcome.seekTo });
+      return;
+    }
     this.observe((o) => o.batchApplied?.({ topic: batch.topic, partition: batch.partition, highWatermark: batch.highWatermark, nextOffset }));
     resolveOffset(batch.lastOffset());
     await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: nextOffset }]);
