@@ -12,3 +12,4 @@ export * from './spending/spendable-buckets';
 export * from './returns/return-reversal';
 export * from './decision/decision';
 export * from './earning/credit';
+export * from './balances/ledger-balances';

@@ -11,3 +11,6 @@ export * from './test-credentials';
 export * from './test-system';
 export * from './tcp-proxy';
 export * from './private-kafka';
+export * from './fixtures/ledger-stream.fixtures';
+export * from './crashable-service';
+export * from './consumer-group-eviction';
