@@ -1,9 +1,11 @@
 import {
+  adminEnvSchema,
   authEnvSchema,
   databaseEnvSchema,
   httpEnvSchema,
   kafkaEnvSchema,
   parseEnvAll,
+  type AdminAuthConfig,
   type AuthConfig,
   type DatabaseConfig,
   type Env,
@@ -16,6 +18,8 @@ export interface LedgerProjectorSettings {
   readonly kafka: KafkaConfig;
   readonly database: DatabaseConfig;
   readonly auth: AuthConfig;
+  /** Operator keys for the admin API (rebuilds). */
+  readonly admin: AdminAuthConfig;
   readonly http: HttpConfig;
   /** Consumer group, also the key of the stored offsets: one per projection version. */
   readonly groupId: string;
@@ -33,7 +37,7 @@ const projectorEnvSchema = z.object({
 
 export function ledgerProjectorSettings(env: Env): LedgerProjectorSettings {
   const parsed = parseEnvAll(
-    { kafka: kafkaEnvSchema, database: databaseEnvSchema, auth: authEnvSchema, http: httpEnvSchema('LEDGER_QUERY_PORT', 3002), projector: projectorEnvSchema },
+    { kafka: kafkaEnvSchema, database: databaseEnvSchema, auth: authEnvSchema, admin: adminEnvSchema, http: httpEnvSchema('LEDGER_QUERY_PORT', 3002), projector: projectorEnvSchema },
     env,
   );
   return { ...parsed, groupId: parsed.projector.LEDGER_PROJECTOR_GROUP, maxHealthyLag: parsed.projector.LEDGER_PROJECTOR_MAX_HEALTHY_LAG, consistencyWaitMs: parsed.projector.LEDGER_CONSISTENCY_WAIT_MS };

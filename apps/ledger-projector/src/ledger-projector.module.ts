@@ -1,8 +1,9 @@
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { type Kafka } from 'kafkajs';
 import { type Kysely } from 'kysely';
 import { createDatabase, type Database } from '@loyalty/db';
-import { AUTH_CONFIG, ApiKeyGuard, HEALTH_CHECKS, type DependencyCheck, nestKafkaLogger, serviceLoggerModule } from '@loyalty/http';
+import { ADMIN_AUTH_CONFIG, AUTH_CONFIG, AdminKeyGuard, ApiKeyGuard, HEALTH_CHECKS, type DependencyCheck, nestKafkaLogger, serviceLoggerModule } from '@loyalty/http';
 import { type LedgerTopology, createKafkaClient, ledgerTopology } from '@loyalty/kafka';
 import { GetMemberBalanceHttpController } from './balances/get-member-balance.http.controller';
 import { ListMemberBucketsHttpController } from './buckets/list-member-buckets.http.controller';
@@ -10,6 +11,8 @@ import { PROJECTION_POSITIONS, ProjectionPositions } from './consistency/project
 import { CONSISTENCY_WAIT_MS, ReadYourWritesInterceptor } from './consistency/read-your-writes.interceptor';
 import { ListMemberExpirationsHttpController } from './expirations/list-member-expirations.http.controller';
 import { ListMemberHistoryHttpController } from './history/list-member-history.http.controller';
+import { RebuildRuns } from './rebuild/rebuild-runs';
+import { RebuildsHttpController } from './rebuild/rebuilds.http.controller';
 import { DATABASE } from './database.provider';
 import { sql } from 'kysely';
 import { DatabaseMigrator } from './database-migrator';
@@ -46,6 +49,7 @@ export class LedgerProjectorModule {
         ListMemberExpirationsHttpController,
         ProjectorHealthHttpController,
         MetricsHttpController,
+        RebuildsHttpController,
       ],
       providers: [
         { provide: AUTH_CONFIG, useValue: settings.auth },
@@ -59,6 +63,14 @@ export class LedgerProjectorModule {
           useFactory: (db: Kysely<Database>, topology: LedgerTopology) => new ProjectionPositions(db, settings.groupId, topology.topic),
         },
         { provide: CONSISTENCY_WAIT_MS, useValue: settings.consistencyWaitMs },
+        { provide: ADMIN_AUTH_CONFIG, useValue: settings.admin },
+        AdminKeyGuard,
+        {
+          provide: RebuildRuns,
+          inject: [DATABASE, PROJECTOR_KAFKA, PROJECTOR_TOPOLOGY],
+          useFactory: (db: Kysely<Database>, kafka: Kafka, topology: LedgerTopology) =>
+            new RebuildRuns({ db, databaseConfig: settings.database, kafka, topology, liveGroup: settings.groupId }),
+        },
         ReadYourWritesInterceptor,
         {
           provide: HEALTH_CHECKS,

@@ -8,6 +8,7 @@ export function serveOpenApi(app: INestApplication, title: string, description: 
     .setDescription(description)
     .setVersion('1')
     .addApiKey({ type: 'apiKey', name: 'X-Api-Key', in: 'header' }, 'api-key')
+    .addApiKey({ type: 'apiKey', name: 'X-Admin-Key', in: 'header' }, 'admin-key')
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config));
 }

@@ -51,6 +51,7 @@ describe('rebuilding the ledger projection from the log without downtime', () =>
   let projector: RunningService;
   let liveGroup: string;
   let publisher: KafkaEventPublisher;
+  let adminKey: string;
 
   beforeEach(async () => {
     kafka = await provisionTestKafka('rebuild');
@@ -58,9 +59,11 @@ describe('rebuilding the ledger projection from the log without downtime', () =>
     db = createDatabase(database, 'test-rebuild');
     liveGroup = uniqueTestId('group');
     const port = await freePort();
+    const credentials = writeTestCredentials(['acme', 'globex']);
+    adminKey = credentials.adminKey;
     projector = await startService(
       'ledger-projector',
-      { ...kafkaEnv(kafka), ...databaseEnv(database), ...writeTestCredentials(['acme', 'globex']).env, LEDGER_QUERY_PORT: String(port), LEDGER_PROJECTOR_GROUP: liveGroup },
+      { ...kafkaEnv(kafka), ...databaseEnv(database), ...credentials.env, LEDGER_QUERY_PORT: String(port), LEDGER_PROJECTOR_GROUP: liveGroup },
       port,
     );
     const topology = ledgerTopology(kafka);
@@ -140,5 +143,26 @@ describe('rebuilding the ledger projection from the log without downtime', () =>
     expect(outcome).toMatchObject({ kind: 'poison', partition: sent?.partition, offset: sent?.baseOffset });
     expect((await listProjectionSchemas(db)).previous).toEqual([]);
     expect(await balances()).toHaveLength(10);
+  }, 120_000);
+
+  it('the admin API starts a rebuild in the projector and reports its progress and outcome; only with the admin key', async () => {
+    await publisher.publish(ledger(40));
+    await eventually(async () => ((await balances()).length === 40 ? true : undefined), 'the live projection');
+    const post = (headers: Record<string, string>) =>
+      fetch(`${projector.baseUrl}/v1/admin/rebuilds`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ projection: 'ledger' }) });
+
+    expect((await post({})).status).toBe(401);
+    expect((await post({ 'x-admin-key': 'not-the-key' })).status).toBe(401);
+    const started = await post({ 'x-admin-key': adminKey });
+    expect(started.status).toBe(202);
+    expect(await started.json()).toMatchObject({ projection: 'ledger', state: 'running' });
+
+    const finished = await eventually(async () => {
+      const response = await fetch(`${projector.baseUrl}/v1/admin/rebuilds/current`, { headers: { 'x-admin-key': adminKey } });
+      const view = (await response.json()) as { state: string; outcome: { kind: string; comparison: { members: number; differing: number } } | null };
+      return view.state === 'running' ? undefined : view;
+    }, 'the rebuild to finish');
+    expect(finished).toMatchObject({ state: 'finished', outcome: { kind: 'swapped', comparison: { members: 40, differing: 0 } } });
+    expect((await listProjectionSchemas(db)).previous).toHaveLength(1);
   }, 120_000);
 });
