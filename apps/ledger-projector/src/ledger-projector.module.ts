@@ -2,7 +2,8 @@ import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutd
 import { TerminusModule } from '@nestjs/terminus';
 import { type Kafka } from 'kafkajs';
 import { type Kysely } from 'kysely';
-import { createDatabase, type Database } from '@loyalty/db';
+import type pg from 'pg';
+import { createDatabase, createPool, type Database } from '@loyalty/db';
 import { ADMIN_AUTH_CONFIG, AUTH_CONFIG, AdminKeyGuard, ApiKeyGuard, HEALTH_CHECKS, type DependencyCheck, nestKafkaLogger, serviceLoggerModule } from '@loyalty/http';
 import { type LedgerTopology, createKafkaClient, ledgerTopology } from '@loyalty/kafka';
 import { GetMemberBalanceHttpController } from './balances/get-member-balance.http.controller';
@@ -13,7 +14,7 @@ import { ListMemberExpirationsHttpController } from './expirations/list-member-e
 import { ListMemberHistoryHttpController } from './history/list-member-history.http.controller';
 import { RebuildRuns } from './rebuild/rebuild-runs';
 import { RebuildsHttpController } from './rebuild/rebuilds.http.controller';
-import { DATABASE } from './database.provider';
+import { DATABASE, QUERY_POOL } from './database.provider';
 import { sql } from 'kysely';
 import { DatabaseMigrator } from './database-migrator';
 import { ConsumerLagHealthIndicator, LAG_HEALTH_BOUND } from './health/consumer-lag.health-indicator';
@@ -53,7 +54,8 @@ export class LedgerProjectorModule {
       ],
       providers: [
         { provide: AUTH_CONFIG, useValue: settings.auth },
-        { provide: DATABASE, useValue: createDatabase(settings.database, 'ledger-projector') },
+        { provide: QUERY_POOL, useValue: createPool(settings.database, 'ledger-projector') },
+        { provide: DATABASE, inject: [QUERY_POOL], useFactory: (pool: pg.Pool) => createDatabase(settings.database, 'ledger-projector', { pool }) },
         { provide: PROJECTOR_KAFKA, useValue: createKafkaClient(settings.kafka, 'ledger-projector', nestKafkaLogger()) },
         { provide: PROJECTOR_TOPOLOGY, useValue: ledgerTopology(settings.kafka) },
         { provide: PROJECTOR_GROUP, useValue: settings.groupId },

@@ -20,9 +20,17 @@ function parseInt8(value: string): number {
  * @example
  * const db = createDatabase(parseEnv(databaseEnvSchema, process.env));
  */
-export function createDatabase(config: DatabaseConfig, applicationName = 'loyalty-ledger', options: { searchPath?: string } = {}): Kysely<Database> {
+export function createDatabase(config: DatabaseConfig, applicationName = 'loyalty-ledger', options: { searchPath?: string; pool?: pg.Pool } = {}): Kysely<Database> {
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: options.pool ?? createPool(config, applicationName, options) }) });
+}
+
+/**
+ * The pg pool under a Kysely instance, for the few hot queries that run as named prepared
+ * statements (planned once per connection, not on every call); pass it to createDatabase too.
+ */
+export function createPool(config: DatabaseConfig, applicationName: string, options: { searchPath?: string } = {}): pg.Pool {
   if (options.searchPath !== undefined && !SCHEMA_NAME.test(options.searchPath)) throw new Error(`invalid schema name ${options.searchPath}`);
-  const pool = new pg.Pool({
+  return new pg.Pool({
     host: config.host,
     port: config.port,
     database: config.database,
@@ -39,5 +47,4 @@ export function createDatabase(config: DatabaseConfig, applicationName = 'loyalt
         oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
     },
   });
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

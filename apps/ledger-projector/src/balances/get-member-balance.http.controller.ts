@@ -1,12 +1,13 @@
 import { Controller, Get, HttpStatus, Inject, Param, Query, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { type Kysely } from 'kysely';
+import type pg from 'pg';
 import { z } from 'zod';
 import { type Database } from '@loyalty/db';
 import { ApiKeyGuard, ProblemException, TenantId, ZodValidationPipe } from '@loyalty/http';
 import { PROJECTION_POSITIONS, type ProjectionPositions } from '../consistency/projection-positions';
 import { ReadYourWritesInterceptor } from '../consistency/read-your-writes.interceptor';
-import { DATABASE } from '../database.provider';
+import { DATABASE, QUERY_POOL } from '../database.provider';
 import { memberIdParam } from '../member-id.param';
 import { type MemberBalanceAsOfView, getBalanceAsOf } from './get-balance-as-of.query';
 import { type MemberBalanceView, getMemberBalance } from './get-member-balance.query';
@@ -28,6 +29,7 @@ const notFound = (memberId: string) =>
 export class GetMemberBalanceHttpController {
   constructor(
     @Inject(DATABASE) private readonly db: Kysely<Database>,
+    @Inject(QUERY_POOL) private readonly pool: pg.Pool,
     @Inject(PROJECTION_POSITIONS) private readonly positions: ProjectionPositions,
   ) {}
 
@@ -51,7 +53,7 @@ export class GetMemberBalanceHttpController {
       if (view === null) throw notFound(memberId);
       return view;
     }
-    const view = await getMemberBalance(this.db, this.positions, tenantId, memberId);
+    const view = await getMemberBalance(this.pool, this.positions, tenantId, memberId);
     if (view === null) throw notFound(memberId);
     return view;
   }

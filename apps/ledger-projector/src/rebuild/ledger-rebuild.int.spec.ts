@@ -52,6 +52,7 @@ describe('rebuilding the ledger projection from the log without downtime', () =>
   let liveGroup: string;
   let publisher: KafkaEventPublisher;
   let adminKey: string;
+  let apiKey: string;
 
   beforeEach(async () => {
     kafka = await provisionTestKafka('rebuild');
@@ -61,6 +62,7 @@ describe('rebuilding the ledger projection from the log without downtime', () =>
     const port = await freePort();
     const credentials = writeTestCredentials(['acme', 'globex']);
     adminKey = credentials.adminKey;
+    apiKey = credentials.apiKeys['acme'] ?? '';
     projector = await startService(
       'ledger-projector',
       { ...kafkaEnv(kafka), ...databaseEnv(database), ...credentials.env, LEDGER_QUERY_PORT: String(port), LEDGER_PROJECTOR_GROUP: liveGroup },
@@ -89,6 +91,9 @@ describe('rebuilding the ledger projection from the log without downtime', () =>
     await publisher.publish(events.slice(0, 500));
     await eventually(async () => ((await liveApplied()) === 500 ? true : undefined), 'the live projector to apply the first events');
 
+    // Served before the swap: the API's prepared statements are planned against the live tables.
+    for (let i = 0; i < 8; i += 1) expect((await fetch(`${projector.baseUrl}/v1/members/m-1/balance`, { headers: { 'x-api-key': apiKey } })).status).toBe(200);
+
     // Events keep arriving during the rebuild: the live projector goes on serving and applying them.
     const running = rebuild().run();
     await publisher.publish(events.slice(500));
@@ -104,6 +109,9 @@ describe('rebuilding the ledger projection from the log without downtime', () =>
     await eventually(async () => ((await liveApplied()) === events.length + 1 ? true : undefined), 'the live projector to apply after the swap');
     const m1 = await db.selectFrom('member_balances').select('active').where('tenant_id', '=', 'acme').where('member_id', '=', 'm-1').executeTakeFirstOrThrow();
     expect(m1.active).toBe(101 + 5);
+    // The query API (a prepared statement planned against the old tables) answers from the new ones.
+    const viaApi = await fetch(`${projector.baseUrl}/v1/members/m-1/balance`, { headers: { 'x-api-key': apiKey } });
+    expect(((await viaApi.json()) as { total: { active: number } }).total.active).toBe(101 + 5);
 
     // Rolling back restores the kept version; the live projector seeks back and catches it up,
     // the event appended after the swap included.
