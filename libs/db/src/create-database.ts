@@ -20,7 +20,14 @@ function parseInt8(value: string): number {
  * @example
  * const db = createDatabase(parseEnv(databaseEnvSchema, process.env));
  */
-export function createDatabase(config: DatabaseConfig, applicationName = 'loyalty-ledger', options: { searchPath?: string; pool?: pg.Pool } = {}): Kysely<Database> {
+/** Per-connection settings: the schema names resolve in, and whether commits wait for the WAL flush. */
+export interface ConnectionOptions {
+  readonly searchPath?: string;
+  /** `off` only for work that is redone from scratch after a crash (a projection being rebuilt). */
+  readonly synchronousCommit?: 'off';
+}
+
+export function createDatabase(config: DatabaseConfig, applicationName = 'loyalty-ledger', options: ConnectionOptions & { pool?: pg.Pool } = {}): Kysely<Database> {
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool: options.pool ?? createPool(config, applicationName, options) }) });
 }
 
@@ -28,8 +35,14 @@ export function createDatabase(config: DatabaseConfig, applicationName = 'loyalt
  * The pg pool under a Kysely instance, for the few hot queries that run as named prepared
  * statements (planned once per connection, not on every call); pass it to createDatabase too.
  */
-export function createPool(config: DatabaseConfig, applicationName: string, options: { searchPath?: string } = {}): pg.Pool {
+export function createPool(config: DatabaseConfig, applicationName: string, options: ConnectionOptions = {}): pg.Pool {
   if (options.searchPath !== undefined && !SCHEMA_NAME.test(options.searchPath)) throw new Error(`invalid schema name ${options.searchPath}`);
+  const settings = [
+    // A projection version lives in a schema of its own: every connection of this pool resolves
+    // unqualified table names there, so the same queries and migrations serve every version.
+    ...(options.searchPath === undefined ? [] : [`-c search_path=${options.searchPath}`]),
+    ...(options.synchronousCommit === undefined ? [] : [`-c synchronous_commit=${options.synchronousCommit}`]),
+  ];
   return new pg.Pool({
     host: config.host,
     port: config.port,
@@ -38,9 +51,7 @@ export function createPool(config: DatabaseConfig, applicationName: string, opti
     password: config.password,
     max: config.poolSize,
     application_name: applicationName,
-    // A projection version lives in a schema of its own: every connection of this pool resolves
-    // unqualified table names there, so the same queries and migrations serve every version.
-    ...(options.searchPath === undefined ? {} : { options: `-c search_path=${options.searchPath}` }),
+    ...(settings.length === 0 ? {} : { options: settings.join(' ') }),
     connectionTimeoutMillis: 5_000,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>

@@ -6,7 +6,7 @@ import { type ConsumedEvent, type LedgerBatch, type LedgerTopology } from '@loya
 import { applyLedgerBatches } from '../ledger/apply-ledger-batch';
 import { BatchCoalescer } from '../ledger/batch-coalescer';
 import { type ChecksumComparison, compareProjections } from './projection-checksums';
-import { LIVE_SCHEMA, buildSchema, createProjectionVersion, nextProjectionVersion, previousSchema } from './projection-schemas';
+import { LIVE_SCHEMA, buildSchema, createProjectionVersion, deferSecondaryIndexes, nextProjectionVersion, previousSchema } from './projection-schemas';
 import { holdApplyLockExclusive, storedOffsets, swapProjection } from './projection-swap';
 
 export interface RebuildProgress {
@@ -87,6 +87,7 @@ export class LedgerRebuild {
     const group = `${this.deps.liveGroup}.rebuild-${version}`;
     this.log(`building version ${version} in schema ${schema} as consumer group ${group}`);
     this.build = await createProjectionVersion(db, this.deps.databaseConfig, schema);
+    const restoreIndexes = await deferSecondaryIndexes(db, schema);
     const admin = this.deps.kafka.admin();
     await admin.connect();
     const started = Date.now();
@@ -94,6 +95,8 @@ export class LedgerRebuild {
       await this.startConsuming(group);
       const caughtUp = await this.chase(admin, started);
       if (caughtUp !== true) return { kind: 'poison', version, schema, partition: caughtUp.partition, offset: caughtUp.offset, reason: caughtUp.reason };
+      this.log('caught up; building the secondary indexes');
+      await restoreIndexes();
 
       for (let attempt = 1; attempt <= SWAP_ATTEMPTS; attempt += 1) {
         try {

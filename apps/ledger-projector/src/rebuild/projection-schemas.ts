@@ -56,7 +56,9 @@ export async function nextProjectionVersion(db: Kysely<Database>): Promise<numbe
  */
 export async function createProjectionVersion(db: Kysely<Database>, config: DatabaseConfig, schema: string): Promise<Kysely<Database>> {
   await sql`create schema ${sql.id(schema)}`.execute(db);
-  const build = createDatabase(config, 'ledger-rebuild', { searchPath: schema });
+  // Commits of a version being built need not wait for the WAL flush: a crash loses at most its
+  // last transactions, and an unfinished build is started again, never swapped in.
+  const build = createDatabase(config, 'ledger-rebuild', { searchPath: schema, synchronousCommit: 'off' });
   try {
     await migrateToLatest(build, LEDGER_MIGRATIONS, { schema });
   } catch (error) {
@@ -69,4 +71,19 @@ export async function createProjectionVersion(db: Kysely<Database>, config: Data
 export async function dropSchema(db: Kysely<Database>, schema: string): Promise<void> {
   if (!VERSIONED.test(schema)) throw new Error(`refusing to drop ${schema}: not a projection version`);
   await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(db);
+}
+
+/**
+ * Drops the version's secondary (non-unique) indexes while it is bulk-built: every row would
+ * otherwise update them one by one. Returns what recreates them, in one pass over the full
+ * tables, before the version is compared and swapped in. Unique indexes stay: they deduplicate.
+ */
+export async function deferSecondaryIndexes(db: Kysely<Database>, schema: string): Promise<() => Promise<void>> {
+  const { rows } = await sql<{ name: string; definition: string }>`
+    select indexname as name, indexdef as definition from pg_indexes
+    where schemaname = ${schema} and indexdef not like 'CREATE UNIQUE INDEX%'`.execute(db);
+  for (const index of rows) await sql`drop index ${sql.table(`${schema}.${index.name}`)}`.execute(db);
+  return async () => {
+    for (const index of rows) await sql.raw(index.definition).execute(db);
+  };
 }
