@@ -1,6 +1,7 @@
 // One HTTP phase: a warm-up, then a measured run of fixed duration and connection count, with a
 // fresh body (a unique transactionId) built for every request through autocannon's setupRequest.
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
+import { type HttpLoadFigures, jsonHeaders, loadFigures, startAutocannon } from '../shared/autocannon-run';
 import { type BatchCount } from './batch-response';
 
 export interface HttpPhaseSpec {
@@ -17,20 +18,11 @@ export interface HttpPhaseSpec {
   readonly countUnits: (body: string) => BatchCount;
 }
 
-export interface HttpPhaseResult {
-  readonly durationS: number;
+export interface HttpPhaseResult extends HttpLoadFigures {
   readonly responses: number;
   readonly acceptedUnits: number;
   /** Items a 2xx answer reported as not recorded (batch answers only). */
   readonly failedUnitsIn2xx: number;
-  readonly non2xx: number;
-  /** Connection errors, timeouts included. */
-  readonly socketErrors: number;
-  readonly statusCodes: Readonly<Record<string, number>>;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-  /** The first error answer's status and body, to say why a phase failed. */
-  readonly firstError: string | undefined;
   /** The warm-up got no 2xx at all; the measured run was skipped and these are its figures. */
   readonly failedInWarmup: boolean;
 }
@@ -41,62 +33,38 @@ interface Tally {
   firstError: string | undefined;
 }
 
-// autocannon stops itself at `duration`; this only catches a run that never reports back.
-const WATCHDOG_GRACE_MS = 30_000;
-
 function fire(spec: HttpPhaseSpec, durationS: number, tally: Tally): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => {
-    const headers = { 'content-type': 'application/json', 'x-api-key': spec.apiKey };
-    // A holder, not a binding: autocannon may call back synchronously (on invalid options).
-    const timers: { watchdog?: NodeJS.Timeout; done?: boolean } = {};
-    const instance = autocannon(
+  const headers = jsonHeaders(spec.apiKey);
+  return startAutocannon({
+    url: `${spec.baseUrl}${spec.path}`,
+    connections: spec.connections,
+    duration: durationS,
+    timeout: 10,
+    method: 'POST',
+    headers,
+    requests: [
       {
-        url: `${spec.baseUrl}${spec.path}`,
-        connections: spec.connections,
-        duration: durationS,
-        timeout: 10,
         method: 'POST',
+        path: spec.path,
         headers,
-        requests: [
-          {
-            method: 'POST',
-            path: spec.path,
-            headers,
-            setupRequest: (request) => ({ ...request, body: spec.nextBody() }),
-            onResponse: (status, body) => {
-              const count = status >= 200 && status < 300 ? spec.countUnits(body) : undefined;
-              tally.accepted += count?.accepted ?? 0;
-              tally.failed += count?.failed ?? 0;
-              if ((count === undefined || count.failed > 0) && tally.firstError === undefined) tally.firstError = `${status} ${body.slice(0, 400)}`;
-            },
-          },
-        ],
+        setupRequest: (request) => ({ ...request, body: spec.nextBody() }),
+        onResponse: (status, body) => {
+          const count = status >= 200 && status < 300 ? spec.countUnits(body) : undefined;
+          tally.accepted += count?.accepted ?? 0;
+          tally.failed += count?.failed ?? 0;
+          if ((count === undefined || count.failed > 0) && tally.firstError === undefined) tally.firstError = `${status} ${body.slice(0, 400)}`;
+        },
       },
-      (error: unknown, result) => {
-        timers.done = true;
-        clearTimeout(timers.watchdog);
-        if (error !== null && error !== undefined) reject(error instanceof Error ? error : new Error(String(error)));
-        else resolve(result);
-      },
-    );
-    if (timers.done !== true) timers.watchdog = setTimeout(() => instance.stop(), durationS * 1_000 + WATCHDOG_GRACE_MS);
-  });
+    ],
+  }).done;
 }
 
 function summarise(result: autocannon.Result, tally: Tally, failedInWarmup: boolean): HttpPhaseResult {
-  const statusCodes: Record<string, number> = {};
-  for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = stat.count ?? 0;
   return {
-    durationS: result.duration,
+    ...loadFigures(result, tally.firstError),
     responses: result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'],
     acceptedUnits: tally.accepted,
     failedUnitsIn2xx: tally.failed,
-    non2xx: result.non2xx,
-    socketErrors: result.errors,
-    statusCodes,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    firstError: tally.firstError ?? (result.errors > 0 ? `${result.errors} connection errors (${result.timeouts} timeouts)` : undefined),
     failedInWarmup,
   };
 }

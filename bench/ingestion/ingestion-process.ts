@@ -1,14 +1,14 @@
 // Restarts the ingestion service with extra environment, the way infra/lib/services.sh runs it:
 // same command line (infra/bin/node-run apps/ingestion/src/main.ts), same environment (the
-// caller's, then .stack/stack.env, API_KEYS_FILE, INGESTION_PORT), detached in its own session,
+// caller's, then .stack/stack.env, the secrets files services.sh exports, INGESTION_PORT), detached in its own session,
 // its pid in .stack/run/ingestion.pid so `npm run down` still stops whatever is running.
-import { spawn } from 'node:child_process';
-import { closeSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { waitForHealthy } from './http-health';
-import { isRunning } from './proc-fs';
-import { type StackFiles, pidfileOf, readPidfile, readStackEnv } from './stack-files';
+import { waitForHealthy } from '../shared/http-health';
+import { isRunning } from '../shared/proc-fs';
+import { sleep, spawnService, terminate } from '../shared/service-process';
+import { type StackFiles, pidfileOf, readPidfile, readStackEnv } from '../shared/stack-files';
 
 export interface IngestionTarget {
   readonly files: StackFiles;
@@ -17,10 +17,8 @@ export interface IngestionTarget {
 
 /** Variables the benchmark sets per restart; anything else comes from the stack as usual. */
 const BENCH_CONTROLLED = ['INGESTION_PUBLISH_MODE'] as const;
-const STOP_TIMEOUT_MS = 30_000;
 const START_TIMEOUT_MS = 120_000;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const baseUrl = (target: IngestionTarget) => `http://127.0.0.1:${target.port}`;
 
 function portOpen(port: number): Promise<boolean> {
@@ -42,14 +40,7 @@ export async function stopIngestion(target: IngestionTarget): Promise<void> {
   const pid = readPidfile(pidfile);
   if (pid !== undefined && isRunning(pid)) {
     console.error(`[bench] stopping ingestion (pid ${pid})`);
-    process.kill(pid, 'SIGTERM');
-    const deadline = Date.now() + STOP_TIMEOUT_MS;
-    while (isRunning(pid) && Date.now() < deadline) await sleep(100);
-    if (isRunning(pid)) {
-      console.error(`[bench] ingestion did not stop in ${STOP_TIMEOUT_MS / 1000} s; killing it`);
-      process.kill(pid, 'SIGKILL');
-      await sleep(500);
-    }
+    await terminate(pid, 'ingestion', () => isRunning(pid));
   }
   rmSync(pidfile, { force: true });
   // The listening socket can outlive the pid by a moment; starting before it is gone would fail.
@@ -64,21 +55,17 @@ export async function startIngestion(target: IngestionTarget, extraEnv: Readonly
   const env: NodeJS.ProcessEnv = { ...process.env };
   // A value left in the caller's shell must not leak into a restart that did not ask for it.
   for (const key of BENCH_CONTROLLED) delete env[key];
-  Object.assign(env, readStackEnv(files), { API_KEYS_FILE: files.apiKeysFile, INGESTION_PORT: String(target.port) }, extraEnv);
-  // Appended, not truncated as services.sh does: the log of the process we replaced stays readable.
-  const log = openSync(join(files.logsDir, 'ingestion.log'), 'a');
-  const child = spawn(join(files.root, 'infra', 'bin', 'node-run'), [join(files.root, 'apps', 'ingestion', 'src', 'main.ts')], {
-    cwd: files.root,
+  // All the secrets files services.sh exports: a restart without them would refuse signed
+  // storefront requests and adjustments until the stack is restarted.
+  Object.assign(
     env,
-    // detached = setsid(): its own session, so a Ctrl-C on the benchmark does not reach it and it
-    // outlives the benchmark like the services `npm run up` starts. node-run execs node, so this
-    // pid is the service's.
-    detached: true,
-    stdio: ['ignore', log, log],
-  });
-  closeSync(log);
-  const pid = child.pid;
-  if (pid === undefined) throw new Error('could not spawn infra/bin/node-run');
+    readStackEnv(files),
+    { API_KEYS_FILE: files.apiKeysFile, ADMIN_KEYS_FILE: files.adminKeysFile, WEBHOOK_SECRETS_FILE: files.webhookSecretsFile, INGESTION_PORT: String(target.port) },
+    extraEnv,
+  );
+  // Appended, not truncated as services.sh does: the log of the process we replaced stays readable.
+  // Detached, and unreferenced: it outlives the benchmark like the services `npm run up` starts.
+  const { child, pid } = spawnService(files, 'ingestion', env, join(files.logsDir, 'ingestion.log'), 'a');
   child.unref();
   writeFileSync(pidfileOf(files, 'ingestion'), `${pid}\n`);
   const mode = Object.entries(extraEnv).map(([k, v]) => `${k}=${v}`).join(' ') || 'normal environment';

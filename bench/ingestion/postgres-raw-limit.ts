@@ -6,35 +6,19 @@
 // per run and dropped afterwards. Ingestion writes three rows per purchase (command record, bucket,
 // transaction) plus its share of the batch's outbox row, so its purchases/s is a fraction of this
 // well below 1.
+// The measuring itself is bench/shared/postgres-raw-limit.ts; this file is the table's shape.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Client, type ClientConfig } from 'pg';
-import { type DatabaseConfig } from '@loyalty/config';
-import { percentile } from './percentile';
-import { benchMemberId } from './purchase-factory';
+import { type RegisterCleanup } from '../shared/cleanup';
+import { type PostgresRawResult, type PostgresRawSpec, measurePostgresRawInserts } from '../shared/postgres-raw-limit';
+import { benchMemberId } from '../shared/purchase-factory';
 
-export interface PostgresRawSpec {
-  readonly database: DatabaseConfig;
-  readonly runId: string;
+export interface IngestionRowsSpec extends PostgresRawSpec {
   readonly tenantId: string;
-  readonly warmupS: number;
-  readonly durationS: number;
-  /** Rows per transaction (one insert statement). */
-  readonly batchSize: number;
-  /** Connections, each with one transaction in flight. */
-  readonly connections: number;
 }
 
-export interface PostgresRawResult {
-  readonly table: string;
-  readonly durationS: number;
-  readonly rows: number;
-  readonly failedTransactions: number;
-  readonly firstError: string | undefined;
+export interface IngestionRowsResult extends PostgresRawResult {
   /** Average JSON text sent per row (both jsonb columns), to check the rows are the size claimed. */
   readonly jsonBytesPerRow: number;
-  /** Latency of one whole transaction (begin, the insert of batchSize rows, commit), not of a row. */
-  readonly p50Ms: number;
-  readonly p99Ms: number;
 }
 
 /**
@@ -121,127 +105,50 @@ function purchaseEvents(tenantId: string, memberId: string, transactionId: strin
   ];
 }
 
-export async function measurePostgresRawLimit(spec: PostgresRawSpec, registerCleanup: (name: string, fn: () => Promise<void>) => void): Promise<PostgresRawResult> {
-  // runId is hex from a UUID; checked anyway, since it is spliced into DDL as an identifier.
-  if (!/^[0-9a-f]+$/.test(spec.runId)) throw new Error(`run id ${spec.runId} is not usable in a table name`);
-  const table = `bench_pg_raw_${spec.runId}`;
-  const { host, port, database, user, password } = spec.database;
-  const clientConfig = (role: string, extra: ClientConfig): ClientConfig => ({
-    host,
-    port,
-    database,
-    user,
-    password,
-    // Named, so the run's sessions are recognisable in pg_stat_activity.
-    application_name: `bench-pg-raw-${spec.runId}-${role}`,
-    connectionTimeoutMillis: 5_000,
-    ...extra,
-  });
-  // A transaction of 500 rows takes well under a second; one still running after a minute means a
-  // stuck server, and must fail the phase rather than hold the run until the watchdog.
-  const writers = Array.from({ length: spec.connections }, (_, i) => new Client(clientConfig(`w${i}`, { statement_timeout: 60_000 })));
-  // The drop must not wait forever on a writer's lock if a writer's session outlives it.
-  const admin = new Client(clientConfig('admin', { lock_timeout: 30_000 }));
-
-  let dropped = false;
-  const teardown = async () => {
-    // Writers first: ending a session aborts its open transaction, releasing the lock the drop needs.
-    await Promise.all(writers.map((w) => w.end().catch(() => undefined)));
-    if (!dropped) {
-      dropped = true;
-      await admin.query(`drop table if exists ${table}`).catch((e: unknown) => console.error(`[bench] could not drop table ${table}: ${String(e)}`));
+export async function measurePostgresRawLimit(spec: IngestionRowsSpec, registerCleanup: RegisterCleanup): Promise<IngestionRowsResult> {
+  let sequence = 0;
+  let jsonBytes = 0;
+  let jsonRows = 0;
+  const nextRows = (): Rows => {
+    const at = new Date().toISOString();
+    const rows: Rows = { tenantIds: [], commandKeys: [], memberIds: [], requestHashes: [], statuses: [], summaries: [], events: [], published: [], positions: [] };
+    for (let i = 0; i < spec.batchSize; i += 1) {
+      sequence += 1;
+      const transactionId = `bench-${spec.runId}-${sequence}`;
+      const memberId = benchMemberId(sequence);
+      const summary = JSON.stringify({ points: 689, pending: false, transactionId });
+      const events = JSON.stringify(purchaseEvents(spec.tenantId, memberId, transactionId, at));
+      jsonBytes += Buffer.byteLength(summary) + Buffer.byteLength(events);
+      jsonRows += 1;
+      rows.tenantIds.push(spec.tenantId);
+      rows.commandKeys.push(`purchase:${transactionId}`);
+      rows.memberIds.push(memberId);
+      rows.requestHashes.push(randomBytes(32).toString('hex'));
+      rows.statuses.push(201);
+      rows.summaries.push(summary);
+      rows.events.push(events);
+      // The row carries the events' JSON too: in ingestion they go to the batch's outbox row instead.
+      rows.published.push(false);
+      rows.positions.push(null);
     }
-    await admin.end().catch(() => undefined);
+    return rows;
   };
-  // Registered before the table exists: an interrupted run must not leave it behind.
-  registerCleanup(`drop table ${table}`, teardown);
-  try {
-    await admin.connect();
-    await admin.query(`create table ${table} (${columns})`);
-    await Promise.all(writers.map((w) => w.connect()));
-
-    let sequence = 0;
-    let jsonBytes = 0;
-    let jsonRows = 0;
-    const nextRows = (): Rows => {
-      const at = new Date().toISOString();
-      const rows: Rows = { tenantIds: [], commandKeys: [], memberIds: [], requestHashes: [], statuses: [], summaries: [], events: [], published: [], positions: [] };
-      for (let i = 0; i < spec.batchSize; i += 1) {
-        sequence += 1;
-        const transactionId = `bench-${spec.runId}-${sequence}`;
-        const memberId = benchMemberId(sequence);
-        const summary = JSON.stringify({ points: 689, pending: false, transactionId });
-        const events = JSON.stringify(purchaseEvents(spec.tenantId, memberId, transactionId, at));
-        jsonBytes += Buffer.byteLength(summary) + Buffer.byteLength(events);
-        jsonRows += 1;
-        rows.tenantIds.push(spec.tenantId);
-        rows.commandKeys.push(`purchase:${transactionId}`);
-        rows.memberIds.push(memberId);
-        rows.requestHashes.push(randomBytes(32).toString('hex'));
-        rows.statuses.push(201);
-        rows.summaries.push(summary);
-        rows.events.push(events);
-        // The row carries the events' JSON too: in ingestion they go to the batch's outbox row instead.
-        rows.published.push(false);
-        rows.positions.push(null);
-      }
-      return rows;
-    };
-    // insertCommands' statement: the values travel as nine array parameters, whatever the row count.
-    const insert = `
+  const result = await measurePostgresRawInserts(
+    spec,
+    {
+      tablePrefix: 'bench_pg_raw_',
+      definition: `(${columns})`,
+      // insertCommands' statement: the values travel as nine array parameters, whatever the row count.
+      insert: (table) => `
       insert into ${table} (tenant_id, command_key, member_id, request_hash, status, summary, events, published, position)
-      select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[], $8::boolean[], $9::text[])`;
-
-    interface Window {
-      rows: number;
-      failedTransactions: number;
-      firstError: string | undefined;
-      latencies: number[];
-    }
-    const run = async (seconds: number): Promise<Window & { durationS: number }> => {
-      const window: Window = { rows: 0, failedTransactions: 0, firstError: undefined, latencies: [] };
-      const started = Date.now();
-      const end = started + seconds * 1_000;
-      const worker = async (client: Client) => {
-        while (Date.now() < end) {
-          const r = nextRows();
-          const begunAt = performance.now();
-          try {
-            // An explicit transaction, as ingestion's batches run in one (kysely's transaction()).
-            await client.query('begin');
-            await client.query(insert, [r.tenantIds, r.commandKeys, r.memberIds, r.requestHashes, r.statuses, r.summaries, r.events, r.published, r.positions]);
-            await client.query('commit');
-            window.rows += spec.batchSize;
-            window.latencies.push(performance.now() - begunAt);
-          } catch (error) {
-            await client.query('rollback').catch(() => undefined);
-            window.failedTransactions += 1;
-            window.firstError ??= error instanceof Error ? error.message : String(error);
-            // A broken server fails every transaction at once; no point spinning until the deadline.
-            if (window.failedTransactions > 20) return;
-          }
-        }
-      };
-      await Promise.all(writers.map(worker));
-      return { ...window, durationS: (Date.now() - started) / 1_000 };
-    };
-
-    console.error(`[bench] postgres raw limit: warm-up ${spec.warmupS} s on table ${table}`);
-    await run(spec.warmupS);
-    console.error(`[bench] postgres raw limit: measuring ${spec.durationS} s (transactions of ${spec.batchSize} rows, ${spec.connections} connections)`);
-    const measured = await run(spec.durationS);
-    const sorted = [...measured.latencies].sort((a, b) => a - b);
-    return {
-      table,
-      durationS: measured.durationS,
-      rows: measured.rows,
-      failedTransactions: measured.failedTransactions,
-      firstError: measured.firstError,
-      jsonBytesPerRow: jsonRows === 0 ? 0 : jsonBytes / jsonRows,
-      p50Ms: percentile(sorted, 50),
-      p99Ms: percentile(sorted, 99),
-    };
-  } finally {
-    await teardown();
-  }
+      select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[], $8::boolean[], $9::text[])`,
+      nextParams: () => {
+        const r = nextRows();
+        return [r.tenantIds, r.commandKeys, r.memberIds, r.requestHashes, r.statuses, r.summaries, r.events, r.published, r.positions];
+      },
+      sessionName: (role) => `bench-pg-raw-${spec.runId}-${role}`,
+    },
+    registerCleanup,
+  );
+  return { ...result, jsonBytesPerRow: jsonRows === 0 ? 0 : jsonBytes / jsonRows };
 }

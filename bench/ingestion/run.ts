@@ -8,29 +8,41 @@
 //   5. the batch endpoint, same process.
 // Ingestion is left running in its normal mode at the end, also on failure or Ctrl-C.
 import { randomUUID } from 'node:crypto';
+import { Cleanup, guardWithCleanup } from '../shared/cleanup';
+import { type SettleResult, settleBefore } from '../shared/cpu-settle';
+import { ensureStackUp } from '../shared/ensure-stack';
+import { loopbackBrokers } from '../shared/loopback-brokers';
+import { machineInfo } from '../shared/machine-info';
+import { type PeakRss, readPeak, trackPeaks } from '../shared/peak-rss';
+import { fromCrash, fromTimedWrites } from '../shared/phase-outcome';
+import { PostgresRssSampler } from '../shared/postgres-rss';
+import { PAYLOAD_SHAPE, purchaseFactory } from '../shared/purchase-factory';
+import { RESULTS_FILE, appendRun } from '../shared/results-file';
+import { type TableLayout, renderRun } from '../shared/results-table';
+import { runMain } from '../shared/run-main';
+import { readStackDatabase } from '../shared/stack-database';
+import { pidfileOf, readDevApiKey, readPidfile, readStackEnv, stackFiles } from '../shared/stack-files';
 import { type HttpPhaseSpec, runHttpPhase } from './autocannon-phase';
 import { countBatchResponse } from './batch-response';
 import { type BenchConfig, loadBenchConfig } from './bench-config';
-import { Cleanup, guardWithCleanup } from './cleanup';
-import { type SettleResult, waitForQuietCpu } from './cpu-settle';
-import { ensureStackUp } from './ensure-stack';
 import { type IngestionTarget, restartIngestion } from './ingestion-process';
 import { measureKafkaRawLimit } from './kafka-raw-limit';
-import { loopbackBrokers } from './loopback-brokers';
-import { machineInfo } from './machine-info';
-import { type PeakRss, readPeak, trackPeaks } from './peak-rss';
-import { type PhaseMeta, type PhaseOutcome, fromCrash, fromHttpPhase, fromKafkaRaw, fromPostgresRaw } from './phase-outcome';
+import { type PhaseId, type PhaseMeta, type PhaseOutcome, fromHttpPhase } from './phase-outcome';
 import { measurePostgresRawLimit } from './postgres-raw-limit';
-import { PostgresRssSampler } from './postgres-rss';
-import { PAYLOAD_SHAPE, purchaseFactory } from './purchase-factory';
-import { renderRun } from './results-table';
-import { RESULTS_FILE, appendRun } from './results-writer';
-import { readStackDatabase } from './stack-database';
-import { pidfileOf, readDevApiKey, readPidfile, readStackEnv, stackFiles } from './stack-files';
 
 const OTHER_PROCESSES = ['ledger-projector', 'rules', 'connector', 'kafka', 'registry'] as const;
 const SINGLE_TARGET = { minRate: 3_000, maxP99Ms: 25 };
 const BATCH_TARGET = { minRate: 30_000 };
+
+/** The service's phases are shares of both raw limits; the ratio column is what coalescing sends buys. */
+const TABLE: TableLayout<PhaseId> = {
+  headingLevel: 3,
+  kafkaRaw: 'kafka-raw',
+  postgresRaw: 'postgres-raw',
+  sharesOf: ['single-batched', 'single-naive', 'batch'],
+  ratio: { column: 'batched ÷ naive', row: 'single-batched', numerator: 'single-batched', denominator: 'single-naive', digits: 2 },
+  escapeNotes: false,
+};
 
 /** Generous, but finite: every phase, settle, restart and the cleanup at their own limits. */
 function timeBudgetMs(config: BenchConfig): number {
@@ -38,10 +50,7 @@ function timeBudgetMs(config: BenchConfig): number {
   return (config.phases.size * perPhase + 2 * 160 + 180 + 60) * 1_000;
 }
 
-async function settle(config: BenchConfig, label: string): Promise<SettleResult> {
-  console.error(`[bench] ${label}: waiting for a quiet CPU (at most ${config.settleMaxS} s)`);
-  return waitForQuietCpu(config.settleMaxS);
-}
+const settle = (config: BenchConfig, label: string): Promise<SettleResult> => settleBefore(label, config.settleMaxS);
 
 async function main(): Promise<number> {
   const config = loadBenchConfig(process.env);
@@ -106,7 +115,7 @@ async function main(): Promise<number> {
         settle: await settle(config, 'kafka raw limit'),
       };
       const spec = { brokers, runId, tenantId: config.tenantId, warmupS: config.warmupS, durationS: config.durationS, batchSize: config.kafkaBatch, concurrency: config.kafkaConcurrency };
-      phases.push(await measureKafkaRawLimit(spec, (name, fn) => cleanup.add(name, fn)).then((r) => fromKafkaRaw(meta, r), (e: unknown) => fromCrash(meta, e)));
+      phases.push(await measureKafkaRawLimit(spec, (name, fn) => cleanup.add(name, fn)).then((r) => fromTimedWrites(meta, r, 'failed sends'), (e: unknown) => fromCrash(meta, e)));
     }
 
     if (database !== undefined) {
@@ -121,7 +130,7 @@ async function main(): Promise<number> {
       phases.push(
         await measurePostgresRawLimit(spec, (name, fn) => cleanup.add(name, fn)).then(
           // The row size goes with the load: rows/s means little without it.
-          (r) => fromPostgresRaw({ ...meta, load: `${meta.load}, ${(r.jsonBytesPerRow / 1024).toFixed(1)} KB JSON/row` }, r),
+          (r) => fromTimedWrites({ ...meta, load: `${meta.load}, ${(r.jsonBytesPerRow / 1024).toFixed(1)} KB JSON/row` }, r, 'failed transactions'),
           (e: unknown) => fromCrash(meta, e),
         ),
       );
@@ -191,17 +200,12 @@ async function main(): Promise<number> {
   if (naive !== undefined && batched !== undefined && Math.abs(batched / naive - 1) < 0.1) {
     notes.push('batched ≈ naive: check that ingestion honours INGESTION_PUBLISH_MODE (it does not report which mode it runs in).');
   }
-  const markdown = renderRun({ startedAt, machine: machineInfo(), warmupS: config.warmupS, durationS: config.durationS, payloadShape: PAYLOAD_SHAPE, phases, peaks, notes });
+  const setup = `Warm-up ${config.warmupS} s, measured ${config.durationS} s per phase. Payload: ${PAYLOAD_SHAPE}.`;
+  const markdown = renderRun({ startedAt, machine: machineInfo(), setup, smoke: false, phases, peaks, notes }, TABLE);
   console.log(`\n${markdown}`);
   appendRun(markdown);
   console.error(`[bench] appended to ${RESULTS_FILE}`);
   return phases.some((p) => p.failed) ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    process.exit(1);
-  },
-);
+runMain(main);

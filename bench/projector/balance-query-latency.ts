@@ -3,9 +3,9 @@
 // moderate fixed rate (so the projector is applying while it answers). The members queried are
 // created first through ingestion (POST /v1/purchases, the same bodies as the ingestion benchmark),
 // and the phase starts only once the projector has every one of them: a 404 would be a failure.
-import { benchMemberId, purchaseFactory } from '../ingestion/purchase-factory';
+import { benchMemberId, purchaseFactory } from '../shared/purchase-factory';
+import { type RegisterCleanup } from '../shared/cleanup';
 import { type RateLimitedResult, startRateLimited } from './rate-limited-load';
-import { type RegisterCleanup } from './register-cleanup';
 
 export interface BalanceQuerySpec {
   readonly ingestionUrl: string;

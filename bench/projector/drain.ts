@@ -36,3 +36,13 @@ export async function raceDrain(drained: Promise<void>, progress: () => { progre
     clearInterval(timer);
   }
 }
+
+/** A drain's times (performance.now() values in, seconds out), from the join when there was one. */
+export function drainTimes(started: number, joinedAt: number | undefined, firstAt: number | undefined, endAt: number): Pick<DrainResult, 'durationS' | 'startupS' | 'firstProgressS'> {
+  const from = joinedAt ?? started;
+  return {
+    durationS: (endAt - from) / 1_000,
+    startupS: (from - started) / 1_000,
+    firstProgressS: firstAt === undefined ? undefined : (firstAt - from) / 1_000,
+  };
+}

@@ -6,7 +6,7 @@
 // events share its key, hence its partition, so every spend comes after the credits it names.
 import { randomUUID } from 'node:crypto';
 import { type EventMetadata, type LedgerEvent, type LedgerEventOf, SCHEMA_VERSION } from '@loyalty/domain';
-import { benchMemberId } from '../ingestion/purchase-factory';
+import { benchMemberId } from '../shared/purchase-factory';
 
 export interface BacklogSpec {
   readonly tenantId: string;

@@ -10,13 +10,13 @@
 // an app); when the projection changes, this file must follow it.
 import { type DatabaseConfig } from '@loyalty/config';
 import { type BucketAmount, type LedgerEvent } from '@loyalty/domain';
-import { Kafka, logLevel } from 'kafkajs';
 import { type Client } from 'pg';
-import { percentile } from '../ingestion/percentile';
-import { type DrainResult, raceDrain } from './drain';
+import { percentile } from '../shared/percentile';
+import { type RegisterCleanup } from '../shared/cleanup';
+import { type DrainResult, drainTimes, raceDrain } from './drain';
+import { drainConsumer } from './drain-consumer';
 import { type ProjectionCheck, checkProjection } from './projection-check';
 import { clientOf } from './throwaway-database';
-import { type RegisterCleanup } from './register-cleanup';
 import { type ThrowawayLedger } from './throwaway-kafka';
 
 export interface NaiveSpec {
@@ -137,31 +137,19 @@ async function applyOne(client: Client, consumer: string, topic: string, partiti
 export async function measureNaiveProjector(spec: NaiveSpec, registerCleanup: RegisterCleanup): Promise<NaiveResult> {
   const { topic, codec } = spec.ledger.topology;
   const client = clientOf(spec.database, 'naive', { statement_timeout: 60_000 });
-  const kafka = new Kafka({ clientId: 'bench-naive-projector', brokers: [...spec.brokers], logLevel: logLevel.ERROR, connectionTimeout: 2_000 });
   // The real projector's fetch settings; only the apply differs.
-  const consumer = kafka.consumer({ groupId: spec.groupId, allowAutoTopicCreation: false, maxBytesPerPartition: 4 * 1024 * 1024, minBytes: 64 * 1024, maxWaitTimeInMs: 100 });
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    await consumer.disconnect().catch(() => undefined);
-    await client.end().catch(() => undefined);
-  };
+  const { consumer, joinedAt, stop } = drainConsumer(spec.brokers, 'bench-naive-projector', spec.groupId, () => client.end());
   registerCleanup(`stop the naive projector (group ${spec.groupId})`, stop);
 
   const latencies: number[] = [];
   let applied = 0;
   const expected = { entries: 0, netPoints: 0 };
-  let joinedAt: number | undefined;
   let firstAt: number | undefined;
   let lastAt: number | undefined;
   let failure: string | undefined;
   let finish: (() => void) | undefined;
   const drained = new Promise<void>((resolve) => (finish = resolve));
   const started = performance.now();
-  consumer.on(consumer.events.GROUP_JOIN, () => {
-    joinedAt ??= performance.now();
-  });
   try {
     await client.connect();
     await consumer.connect();
@@ -189,18 +177,15 @@ export async function measureNaiveProjector(spec: NaiveSpec, registerCleanup: Re
       },
     });
     console.error(`[bench] naive projector: applying ${spec.events.toLocaleString('en-US')} events one transaction each`);
-    const timedOut = await raceDrain(drained, () => ({ progressAt: lastAt ?? joinedAt ?? started, started }), spec.timeoutS, spec.stallS);
+    const timedOut = await raceDrain(drained, () => ({ progressAt: lastAt ?? joinedAt() ?? started, started }), spec.timeoutS, spec.stallS);
     await consumer.disconnect();
     const endAt = lastAt ?? performance.now();
-    const error = failure ?? timedOut ?? (joinedAt === undefined ? 'the consumer never reported joining its group' : undefined);
+    const error = failure ?? timedOut ?? (joinedAt() === undefined ? 'the consumer never reported joining its group' : undefined);
     const check = error === undefined ? await checkProjection(client, expected) : undefined;
     const sorted = [...latencies].sort((a, b) => a - b);
-    const from = joinedAt ?? started;
     return {
       events: applied,
-      durationS: (endAt - from) / 1_000,
-      startupS: (from - started) / 1_000,
-      firstProgressS: firstAt === undefined ? undefined : (firstAt - from) / 1_000,
+      ...drainTimes(started, joinedAt(), firstAt, endAt),
       error: error ?? check?.mismatch,
       p50Ms: percentile(sorted, 50),
       p99Ms: percentile(sorted, 99),

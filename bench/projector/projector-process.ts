@@ -4,13 +4,13 @@
 // consumer group of its own and a free port. It never touches the dev projector, its group or its
 // database. Its output goes to .stack/logs/bench-ledger-projector.log (the last lines are quoted
 // when it dies).
-import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { type DatabaseConfig, type KafkaConfig } from '@loyalty/config';
-import { isRunning } from '../ingestion/proc-fs';
-import { type StackFiles, readStackEnv } from '../ingestion/stack-files';
+import { isRunning } from '../shared/proc-fs';
+import { spawnService, terminate } from '../shared/service-process';
+import { type StackFiles, readStackEnv } from '../shared/stack-files';
 
 export interface ProjectorProcess {
   readonly pid: number;
@@ -21,9 +21,6 @@ export interface ProjectorProcess {
   stop(): Promise<void>;
   logTail(lines?: number): string;
 }
-
-const STOP_TIMEOUT_MS = 30_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A free TCP port on loopback for the projector's HTTP server. */
 export function freePort(): Promise<number> {
@@ -57,40 +54,21 @@ export async function startProjector(target: ProjectorTarget): Promise<Projector
     DATABASE_NAME: target.database.database,
   };
   const logFile = join(files.logsDir, 'bench-ledger-projector.log');
-  const log = openSync(logFile, 'w');
-  const child = spawn(join(files.root, 'infra', 'bin', 'node-run'), [join(files.root, 'apps', 'ledger-projector', 'src', 'main.ts')], {
-    cwd: files.root,
-    env,
-    // Its own process group: a Ctrl-C reaches the benchmark only, whose cleanup stops it in order
-    // (before its database and topics are dropped). node-run execs node, so this pid is the service's.
-    detached: true,
-    stdio: ['ignore', log, log],
-  });
-  closeSync(log);
-  const pid = child.pid;
-  if (pid === undefined) throw new Error('could not spawn infra/bin/node-run');
+  // Detached: a Ctrl-C reaches the benchmark only, whose cleanup stops it in order (before its
+  // database and topics are dropped).
+  const { child, pid } = spawnService(files, 'ledger-projector', env, logFile, 'w');
   let exited = false;
   child.once('exit', () => (exited = true));
   console.error(`[bench] started a ledger projector (pid ${pid}, port ${port}, group ${target.groupId}, database ${target.database.database})`);
 
   let stopping: Promise<void> | undefined;
+  const alive = () => !exited && isRunning(pid);
   return {
     pid,
     port,
     logFile,
-    alive: () => !exited && isRunning(pid),
-    stop: () =>
-      (stopping ??= (async () => {
-        if (exited || !isRunning(pid)) return;
-        process.kill(pid, 'SIGTERM');
-        const deadline = Date.now() + STOP_TIMEOUT_MS;
-        while (!exited && isRunning(pid) && Date.now() < deadline) await sleep(100);
-        if (!exited && isRunning(pid)) {
-          console.error(`[bench] the benchmark's projector did not stop in ${STOP_TIMEOUT_MS / 1000} s; killing it`);
-          process.kill(pid, 'SIGKILL');
-          await sleep(500);
-        }
-      })()),
+    alive,
+    stop: () => (stopping ??= alive() ? terminate(pid, "the benchmark's projector", alive) : Promise.resolve()),
     logTail: (lines = 20) => {
       try {
         return readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');

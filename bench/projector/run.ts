@@ -10,26 +10,28 @@
 // Topics, registry subject, consumer groups, tables, databases and processes the run creates are
 // removed at the end, also on failure or Ctrl-C. The dev stack's services are loaded, never restarted.
 import { randomUUID } from 'node:crypto';
-import { Cleanup, guardWithCleanup } from '../ingestion/cleanup';
-import { type SettleResult, waitForQuietCpu } from '../ingestion/cpu-settle';
-import { ensureStackUp } from '../ingestion/ensure-stack';
-import { assertLoopbackHost, loopbackBrokers } from '../ingestion/loopback-brokers';
-import { machineInfo } from '../ingestion/machine-info';
-import { type PeakRss, type TrackedProcess, readPeak, trackPeaks } from '../ingestion/peak-rss';
-import { PostgresRssSampler } from '../ingestion/postgres-rss';
-import { BENCH_MEMBERS } from '../ingestion/purchase-factory';
-import { readStackDatabase } from '../ingestion/stack-database';
-import { pidfileOf, readDevApiKey, readPidfile, readStackEnv, stackFiles } from '../ingestion/stack-files';
+import { Cleanup, guardWithCleanup } from '../shared/cleanup';
+import { type SettleResult, settleBefore } from '../shared/cpu-settle';
+import { ensureStackUp } from '../shared/ensure-stack';
+import { assertLoopbackHost, loopbackBrokers } from '../shared/loopback-brokers';
+import { machineInfo } from '../shared/machine-info';
+import { type PeakRss, type TrackedProcess, readPeak, trackPeaks } from '../shared/peak-rss';
+import { fromCrash, fromTimedWrites } from '../shared/phase-outcome';
+import { PostgresRssSampler } from '../shared/postgres-rss';
+import { BENCH_MEMBERS } from '../shared/purchase-factory';
+import { RESULTS_FILE, insertRun } from '../shared/results-file';
+import { type TableLayout, renderRun } from '../shared/results-table';
+import { runMain } from '../shared/run-main';
+import { readStackDatabase } from '../shared/stack-database';
+import { pidfileOf, readDevApiKey, readPidfile, readStackEnv, stackFiles } from '../shared/stack-files';
 import { measureBalanceQueries } from './balance-query-latency';
 import { type BenchConfig, type PhaseName, loadBenchConfig } from './bench-config';
 import { type DrainResult } from './drain';
 import { measureKafkaRawConsume } from './kafka-raw-consume';
 import { LedgerBacklog } from './ledger-backlog';
 import { measureNaiveProjector } from './naive-projector';
-import { type PhaseMeta, type PhaseOutcome, fromBalanceQueries, fromCrash, fromDrain, fromPostgresRaw } from './phase-outcome';
+import { type PhaseId, type PhaseMeta, type PhaseOutcome, fromBalanceQueries, fromDrain } from './phase-outcome';
 import { measurePostgresRawLimit } from './postgres-raw-limit';
-import { renderRun } from './results-table';
-import { RESULTS_FILE, insertRun } from './results-writer';
 import { measureSteadyStateApply } from './steady-state-apply';
 import { createThrowawayDatabase } from './throwaway-database';
 import { type FillResult, type ThrowawayLedger, fillBacklog, provisionThrowawayLedger, throwawayKafkaConfig } from './throwaway-kafka';
@@ -38,6 +40,19 @@ const STEADY_TARGET = { minRate: 30_000, label: '≥ 30,000' };
 const QUERY_P99_MS = 10;
 /** The query rate counts as reached at 95 % of what was asked (autocannon's pacing is not exact). */
 const QUERY_RATE_SHARE = 0.95;
+
+/** The projector's runs close its section of bench/README.md, above this line. */
+const RESULTS_MARKER = '<!-- bench:projector inserts its runs above this line -->';
+
+/** The apply phases are shares of both raw limits; the ratio column is what batching buys. */
+const TABLE: TableLayout<PhaseId> = {
+  headingLevel: 4,
+  kafkaRaw: 'kafka-consume',
+  postgresRaw: 'postgres-raw',
+  sharesOf: ['steady', 'naive'],
+  ratio: { column: 'steady ÷ naive', row: 'naive', numerator: 'steady', denominator: 'naive', digits: 1 },
+  escapeNotes: true,
+};
 
 /** Generous, but finite: every drain, settle and timed phase at their own limits, and the cleanup. */
 function timeBudgetMs(config: BenchConfig): number {
@@ -52,10 +67,7 @@ function isSmokeRun(config: BenchConfig): boolean {
   return config.events < 200_000 || config.naiveEvents < 5_000 || config.durationS < 20 || config.warmupS < 5;
 }
 
-async function settle(config: BenchConfig, label: string): Promise<SettleResult> {
-  console.error(`[bench] ${label}: waiting for a quiet CPU (at most ${config.settleMaxS} s)`);
-  return waitForQuietCpu(config.settleMaxS);
-}
+const settle = (config: BenchConfig, label: string): Promise<SettleResult> => settleBefore(label, config.settleMaxS);
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
@@ -159,7 +171,7 @@ async function main(): Promise<number> {
       phases.push(
         database === undefined
           ? fromCrash(meta, databaseError)
-          : await measurePostgresRawLimit({ ...spec, database }, register).then((r) => fromPostgresRaw(meta, r), (e: unknown) => fromCrash(meta, e)),
+          : await measurePostgresRawLimit({ ...spec, database }, register).then((r) => fromTimedWrites(meta, r, 'failed transactions'), (e: unknown) => fromCrash(meta, e)),
       );
     }
 
@@ -264,17 +276,11 @@ async function main(): Promise<number> {
     notes.push('`of Postgres raw` is events per second over rows per second: the projector writes a ledger entry and a bucket (or bucket moves) and upserts a balance per event, plus the offsets per transaction, so its honest ceiling is well below 100 %.');
   }
   const setup = `${backlogLine} Drains are timed from the consumer group join to the end of every partition. Postgres raw and balance queries: warm-up ${config.warmupS} s, measured ${config.durationS} s.`;
-  const markdown = renderRun({ startedAt, machine: machineInfo(), setup, smoke: isSmokeRun(config), phases, peaks, notes });
+  const markdown = renderRun({ startedAt, machine: machineInfo(), setup, smoke: isSmokeRun(config), phases, peaks, notes }, TABLE);
   console.log(`\n${markdown}`);
-  insertRun(markdown);
+  insertRun(markdown, RESULTS_MARKER, "the projector's results");
   console.error(`[bench] added to ${RESULTS_FILE}`);
   return phases.some((p) => p.failed) ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -7,14 +7,14 @@
 // against the backlog: one ledger entry per event, and the net points the backlog adds up to.
 import { type DatabaseConfig } from '@loyalty/config';
 import { createKafkaClient } from '@loyalty/kafka';
-import { type PeakRss, readPeak, trackPeaks } from '../ingestion/peak-rss';
-import { type StackFiles } from '../ingestion/stack-files';
-import { type DrainResult, raceDrain } from './drain';
+import { type PeakRss, readPeak, trackPeaks } from '../shared/peak-rss';
+import { type StackFiles } from '../shared/stack-files';
+import { type RegisterCleanup } from '../shared/cleanup';
+import { type DrainResult, drainTimes, raceDrain } from './drain';
 import { type BacklogTotals } from './ledger-backlog';
 import { type ProjectionCheck, checkProjection } from './projection-check';
 import { startProjector } from './projector-process';
 import { clientOf } from './throwaway-database';
-import { type RegisterCleanup } from './register-cleanup';
 import { type EndOffsets, type ThrowawayLedger, totalOf } from './throwaway-kafka';
 
 export interface SteadyStateSpec {
@@ -108,12 +108,9 @@ export async function measureSteadyStateApply(spec: SteadyStateSpec, registerCle
   const check = error === undefined ? await checkProjection(watcher, { entries: spec.expected.events, netPoints: spec.expected.netPoints }) : undefined;
   await watcher.end().catch(() => undefined);
   await admin.disconnect().catch(() => undefined);
-  const from = joinedAt ?? started;
   return {
     events: lastCount,
-    durationS: (endAt - from) / 1_000,
-    startupS: (from - started) / 1_000,
-    firstProgressS: firstAt === undefined ? undefined : (firstAt - from) / 1_000,
+    ...drainTimes(started, joinedAt, firstAt, endAt),
     error: error ?? check?.mismatch,
     check,
     peak,

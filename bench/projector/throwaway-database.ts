@@ -3,22 +3,15 @@
 // projector phases write nothing into the stack's `loyalty` database.
 import { type DatabaseConfig } from '@loyalty/config';
 import { LEDGER_MIGRATIONS, createDatabase, migrateToLatest } from '@loyalty/db';
-import { Client } from 'pg';
-import { type RegisterCleanup } from './register-cleanup';
+import { type Client } from 'pg';
+import { type RegisterCleanup } from '../shared/cleanup';
+import { type SessionLimits, pgClient } from '../shared/pg-client';
 
 const THROWAWAY = /^bench_projector_[0-9a-f]+(_[a-z]+)?$/;
 
 async function onMaintenance<T>(stack: DatabaseConfig, work: (client: Client) => Promise<T>): Promise<T> {
   // Connected to the stack's own database: `create/drop database` may run from any other one.
-  const client = new Client({
-    host: stack.host,
-    port: stack.port,
-    database: stack.database,
-    user: stack.user,
-    password: stack.password,
-    application_name: 'bench-projector-admin',
-    connectionTimeoutMillis: 5_000,
-  });
+  const client = pgClient(stack, 'bench-projector-admin');
   await client.connect();
   try {
     return await work(client);
@@ -48,16 +41,7 @@ export async function createThrowawayDatabase(stack: DatabaseConfig, runId: stri
   return config;
 }
 
-export function clientOf(config: DatabaseConfig, role: string, extra: { statement_timeout?: number; lock_timeout?: number } = {}): Client {
-  return new Client({
-    host: config.host,
-    port: config.port,
-    database: config.database,
-    user: config.user,
-    password: config.password,
-    // Named, so the run's sessions are recognisable in pg_stat_activity.
-    application_name: `bench-projector-${role}`,
-    connectionTimeoutMillis: 5_000,
-    ...extra,
-  });
+/** A session of the projector benchmark, named `bench-projector-<role>`. */
+export function clientOf(config: DatabaseConfig, role: string, limits: SessionLimits = {}): Client {
+  return pgClient(config, `bench-projector-${role}`, limits);
 }

@@ -21,8 +21,8 @@ import {
   schemasDir,
 } from '@loyalty/kafka';
 import { type Kafka } from 'kafkajs';
+import { type RegisterCleanup } from '../shared/cleanup';
 import { type LedgerBacklog } from './ledger-backlog';
-import { type RegisterCleanup } from './register-cleanup';
 
 export interface ThrowawayLedger {
   readonly kafka: KafkaConfig;

@@ -1,6 +1,14 @@
-// The benchmark changes shared state (ingestion restarted in another mode, a throwaway topic).
-// Whatever happens (an error, Ctrl-C, a run that overruns its time budget) that state is put
-// back before the process exits.
+// The benchmarks change shared state (ingestion restarted in another mode, throwaway topics,
+// tables, databases and processes). Whatever happens (an error, Ctrl-C, a run that overruns its
+// time budget) that state is put back before the process exits. Shared by both harnesses, so both
+// undo their work the same way.
+
+/**
+ * How a phase hands the harness what it must undo (drop a table or database, delete topics, stop a
+ * process or a load): registered before the thing exists, run newest first by Cleanup.run, also on
+ * failure, Ctrl-C or an overrun time budget.
+ */
+export type RegisterCleanup = (name: string, fn: () => Promise<void>) => void;
 
 type Step = { readonly name: string; readonly fn: () => Promise<void> };
 

@@ -1,5 +1,5 @@
-// Everything shares two cores: after a phase, the ledger projector is still draining the events it
-// produced, Kafka is flushing, the JIT is settling. Measuring the next phase during that would
+// Everything shares two cores: after a phase, the ledger projector may still be draining the events
+// it produced, Kafka is flushing, the JIT is settling. Measuring the next phase during that would
 // charge their CPU to it, so each phase waits (bounded) until the machine is quiet again.
 import { readFileSync } from 'node:fs';
 
@@ -39,4 +39,10 @@ export async function waitForQuietCpu(maxS: number, busyBelow = 0.25): Promise<S
     if (quietWindows >= 2) return { settled: true, waitedS: (Date.now() - started) / 1_000, lastBusy };
   }
   return { settled: false, waitedS: (Date.now() - started) / 1_000, lastBusy };
+}
+
+/** The wait before a phase, as both harnesses log it. */
+export function settleBefore(label: string, maxS: number): Promise<SettleResult> {
+  console.error(`[bench] ${label}: waiting for a quiet CPU (at most ${maxS} s)`);
+  return waitForQuietCpu(maxS);
 }

@@ -1,13 +1,14 @@
-// The benchmark runs against the local stack; when ingestion does not answer, it starts the
-// whole system the documented way (`infra/bin/up`, idempotent) rather than a partial copy of it.
+// The benchmarks run against the local stack; when the service a harness loads (ingestion, the
+// projector's query API) does not answer, it starts the whole system the documented way
+// (`infra/bin/up`, idempotent) rather than a partial copy of it.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { healthStatus } from './http-health';
 import { type StackFiles } from './stack-files';
 
-export async function ensureStackUp(files: StackFiles, ingestionUrl: string, timeoutS: number): Promise<void> {
-  if ((await healthStatus(ingestionUrl)) === 200) return;
-  console.error(`[bench] ${ingestionUrl}/health does not answer 200: starting the system with infra/bin/up`);
+export async function ensureStackUp(files: StackFiles, serviceUrl: string, timeoutS: number): Promise<void> {
+  if ((await healthStatus(serviceUrl)) === 200) return;
+  console.error(`[bench] ${serviceUrl}/health does not answer 200: starting the system with infra/bin/up`);
   await new Promise<void>((resolve, reject) => {
     const child = spawn('bash', [join(files.root, 'infra', 'bin', 'up')], { cwd: files.root, stdio: ['ignore', 'inherit', 'inherit'] });
     const timer = setTimeout(() => {
@@ -24,5 +25,5 @@ export async function ensureStackUp(files: StackFiles, ingestionUrl: string, tim
       else reject(new Error(`infra/bin/up exited with ${code}`));
     });
   });
-  if ((await healthStatus(ingestionUrl)) !== 200) throw new Error(`${ingestionUrl}/health still not 200 after infra/bin/up`);
+  if ((await healthStatus(serviceUrl)) !== 200) throw new Error(`${serviceUrl}/health still not 200 after infra/bin/up`);
 }

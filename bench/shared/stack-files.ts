@@ -14,6 +14,8 @@ export interface StackFiles {
   readonly logsDir: string;
   readonly devApiKeyFile: string;
   readonly apiKeysFile: string;
+  readonly adminKeysFile: string;
+  readonly webhookSecretsFile: string;
   readonly postgresDataDir: string;
 }
 
@@ -27,6 +29,8 @@ export function stackFiles(env: NodeJS.ProcessEnv = process.env): StackFiles {
     logsDir: join(stackDir, 'logs'),
     devApiKeyFile: join(stackDir, 'secrets', 'dev-api-key'),
     apiKeysFile: join(stackDir, 'secrets', 'api-keys.json'),
+    adminKeysFile: join(stackDir, 'secrets', 'admin-keys.json'),
+    webhookSecretsFile: join(stackDir, 'secrets', 'webhook-secrets.json'),
     postgresDataDir: join(stackDir, 'postgres', 'data'),
   };
 }
