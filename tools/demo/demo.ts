@@ -1,5 +1,7 @@
 // `npm run demo`: walks one fresh member of the demo tenant through the write side of the running
-// system (`npm start` or `npm run up`) and reads the result back from the query API. Every answer
+// system (`npm start` or `npm run up`), reads the result back from the query API (balance, balance
+// as of a past moment, buckets, history, expirations), then rebuilds the ledger projection from the
+// log as an operator would (DEMO_REBUILD=0 skips that) and reads the balance again. Every answer
 // is checked; anything unexpected stops the demo with a message and a non-zero exit code.
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -8,13 +10,40 @@ import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { DEFAULT_PROGRAM, type ProgramConfig, type TenantProgram, linePoints, programAt, tenantProgramSchema } from '@loyalty/domain';
 import { signStorefrontRequest } from '@loyalty/http';
+import {
+  type Balance,
+  type Bucket,
+  balanceAsOfSchema,
+  balanceSchema,
+  balanceTable,
+  bucketsSchema,
+  bucketsTable,
+  expirationsSchema,
+  expirationsTable,
+  historySchema,
+  historyTable,
+  shortId,
+  toSecond,
+} from './member-views';
+import { REBUILD_EXIT_CODES, runLedgerRebuild } from './rebuild';
 
 const ROOT = join(__dirname, '..', '..');
 const SECRETS = join(ROOT, '.stack', 'secrets');
 const INGESTION = process.env['INGESTION_URL'] ?? `http://127.0.0.1:${process.env['INGESTION_PORT'] ?? 3001}`;
 const QUERY = process.env['LEDGER_QUERY_URL'] ?? `http://127.0.0.1:${process.env['LEDGER_QUERY_PORT'] ?? 3002}`;
 const TENANT = process.env['DEV_TENANT'] ?? 'demo';
-const BALANCE_WAIT_MS = 30_000;
+/** How long a read retries while the projection has not applied the consistency token (503). */
+const READ_WAIT_MS = 30_000;
+/** History entries the demo reads: one page. */
+const HISTORY_PAGE = 10;
+
+/** DEMO_REBUILD=0 skips the rebuild (it replays the whole ledger log, minutes on a big dev ledger). */
+function rebuildWanted(): boolean {
+  const value = process.env['DEMO_REBUILD'];
+  if (value === undefined || value === '' || value === '1') return true;
+  if (value === '0') return false;
+  throw new Error(`DEMO_REBUILD must be 0 (skip the rebuild) or 1 (run it, the default), not ${JSON.stringify(value)}`);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Credentials and program
@@ -124,11 +153,6 @@ const purchasedSchema = z.object({ transactionId: z.string(), points: z.number()
 const activitySchema = z.object({ activityId: z.string(), points: z.number().int(), limited: z.boolean(), ...accepted });
 const returnedSchema = z.object({ returnId: z.string(), pointsReversed: z.number().int(), ...accepted });
 const redeemedSchema = z.object({ redemptionId: z.string(), points: z.number().int(), buckets: z.array(z.object({ bucketId: z.string(), points: z.number().int() })), ...accepted });
-const balanceSchema = z.object({
-  currencies: z.array(z.object({ currency: z.string(), active: z.number().int(), pending: z.number().int() })),
-  total: z.object({ active: z.number().int(), pending: z.number().int() }),
-});
-type Balance = z.infer<typeof balanceSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // The story
@@ -138,6 +162,11 @@ interface Demo {
   readonly program: ProgramConfig;
   readonly memberId: string;
   readonly run: string;
+}
+
+/** The member's reads carry the consistency token of the last write. */
+interface Reader extends Demo {
+  readonly token: string;
 }
 
 interface PurchaseLine {
@@ -232,7 +261,12 @@ async function returnOneApparelUnit(demo: Demo): Promise<number> {
   return returned.pointsReversed;
 }
 
-async function redeem(demo: Demo, points: number): Promise<void> {
+interface Redemption {
+  readonly redemptionId: string;
+  readonly consistencyToken: string;
+}
+
+async function redeem(demo: Demo, points: number): Promise<Redemption> {
   step(6, `A redemption of ${points} points (POST /v1/redemptions)`);
   const body = { tenantId: TENANT, redemptionId: `demo-${demo.run}-red-1`, memberId: demo.memberId, points, reward: 'ski-pass-voucher' };
   const redeemed = expectAnswer('redemption', await postJson('/v1/redemptions', demo.key, body), 202, redeemedSchema);
@@ -240,6 +274,8 @@ async function redeem(demo: Demo, points: number): Promise<void> {
   for (const bucket of redeemed.buckets) say(`  bucket ${bucket.bucketId}  ${String(bucket.points).padStart(5)} points`);
   const taken = redeemed.buckets.reduce((sum, b) => sum + b.points, 0);
   if (taken !== points) throw new Error(`redemption: the buckets add up to ${taken} points, not ${points}`);
+  say(`consistency token ${redeemed.consistencyToken}`);
+  return { redemptionId: redeemed.redemptionId, consistencyToken: redeemed.consistencyToken };
 }
 
 async function overspend(demo: Demo, available: number): Promise<void> {
@@ -251,46 +287,190 @@ async function overspend(demo: Demo, available: number): Promise<void> {
   say(`409 ${problem.code}: ${problem.detail ?? ''}`);
 }
 
-/** Polls the query API until the projection has caught up with every event above (bounded). */
-async function waitForBalance(demo: Demo, active: number): Promise<Balance> {
-  const deadline = Date.now() + BALANCE_WAIT_MS;
-  let last = 'no answer yet';
-  while (Date.now() < deadline) {
-    const answer = await send(`${QUERY}/v1/members/${demo.memberId}/balance`, { method: 'GET', headers: { 'x-api-key': demo.key } });
-    if (answer.status === 200) {
-      const balance = expectAnswer('balance', answer, 200, balanceSchema);
-      if (balance.total.active === active && balance.total.pending === 0) return balance;
-      last = `active ${balance.total.active}, pending ${balance.total.pending}`;
-    } else if (answer.status !== 404) {
-      throw new Error(`balance: ${describe(answer)}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`the balance of ${demo.memberId} did not reach ${active} active points within ${BALANCE_WAIT_MS / 1000} s (last: ${last})`);
+// ---------------------------------------------------------------------------------------------
+// Reading the member back (query API)
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `/v1/members/<member>/<path>?<params>`: encoded to be sent, or readable to be printed. */
+function memberPath(demo: Demo, path: string, params: Record<string, string>, readable = true): string {
+  const query = readable ? Object.entries(params).map(([name, value]) => `${name}=${value}`).join('&') : new URLSearchParams(params).toString();
+  return `/v1/members/${encodeURIComponent(demo.memberId)}/${path}${query === '' ? '' : `?${query}`}`;
 }
 
-async function finalBalance(demo: Demo, active: number): Promise<void> {
-  step(8, `The balance from the query API (GET ${QUERY}/v1/members/${demo.memberId}/balance)`);
-  const balance = await waitForBalance(demo, active);
-  for (const c of balance.currencies) say(`${c.currency.padEnd(10)} active ${String(c.active).padStart(5)}   pending ${String(c.pending).padStart(5)}`);
-  say(`${'total'.padEnd(10)} active ${String(balance.total.active).padStart(5)}   pending ${String(balance.total.pending).padStart(5)}   (the purchase counted once)`);
+/**
+ * A member query carrying the last write's consistency token: the query API answers once the
+ * projection has applied that write, or 503 with Retry-After past its bound; the demo then retries.
+ */
+async function queryMember<T>(demo: Reader, what: string, path: string, params: Record<string, string>, schema: z.ZodType<T>): Promise<T> {
+  const url = `${QUERY}${memberPath(demo, path, { ...params, consistencyToken: demo.token }, false)}`;
+  const deadline = Date.now() + READ_WAIT_MS;
+  for (;;) {
+    const answer = await send(url, { method: 'GET', headers: { 'x-api-key': demo.key } });
+    if (answer.status !== 503 || Date.now() > deadline) return expectAnswer(what, answer, 200, schema);
+    await sleep(1_000);
+  }
+}
+
+interface Expected {
+  readonly active: number;
+  readonly spent: number;
+  readonly reversed: number;
+}
+
+function checkBalance(what: string, balance: Pick<Balance, 'total' | 'debt'>, expected: Expected): void {
+  const { total } = balance;
+  const actual = { active: total.active, pending: total.pending, spent: total.spent, reversed: total.reversed, debt: balance.debt };
+  const wanted = { active: expected.active, pending: 0, spent: expected.spent, reversed: expected.reversed, debt: 0 };
+  if (!isDeepStrictEqual(actual, wanted)) throw new Error(`${what}: expected ${JSON.stringify(wanted)}, got ${JSON.stringify(actual)}`);
+}
+
+const tokenOffset = (token: string) => /^v1\.(\d+)\.(\d+)$/.exec(token);
+
+async function readBalance(demo: Reader, expected: Expected): Promise<Balance> {
+  step(8, `The balance from the query API, read with the redemption's consistency token (GET ${memberPath(demo, 'balance', { consistencyToken: demo.token })})`);
+  say('the answer waits until the projection has applied that write (every read below carries the token too)');
+  const balance = await queryMember(demo, 'balance', 'balance', {}, balanceSchema);
+  checkBalance('balance', balance, expected);
+  const [reached, token] = [tokenOffset(balance.position), tokenOffset(demo.token)];
+  if (reached === null || token === null || reached[1] !== token[1] || Number(reached[2]) < Number(token[2])) {
+    throw new Error(`balance: position ${balance.position} does not reflect the redemption's token ${demo.token}`);
+  }
+  for (const line of balanceTable(balance)) say(line);
+  say(`debt ${balance.debt}; position ${balance.position} (the last log position reflected, at or past the token ${demo.token})`);
+  say('active = spendable; spent = redeemed; reversed = taken back by the return; qualifying = earned less reversed (spending does not lower it)');
+  return balance;
+}
+
+async function readBalanceAsOf(demo: Reader, redemptionRecordedAt: string, expected: Expected): Promise<void> {
+  const asOf = new Date(Date.parse(redemptionRecordedAt) - 1).toISOString();
+  step(9, `The balance as of ${asOf}, 1 ms before the redemption was recorded (GET ${memberPath(demo, 'balance', { asOf })})`);
+  const before = await queryMember(demo, 'balance as of', 'balance', { asOf }, balanceAsOfSchema);
+  checkBalance('balance as of', before, { ...expected, active: expected.active + expected.spent, spent: 0 });
+  for (const line of balanceTable(before)) say(line);
+  say(`spent was ${before.total.spent} then: ${before.movementCount} movements up to that moment, the redemption (recorded ${redemptionRecordedAt}) not among them`);
+}
+
+async function readBuckets(demo: Reader, balance: Balance): Promise<Bucket[]> {
+  step(10, `The buckets in spending order, empty ones included (GET ${memberPath(demo, 'buckets', { include: 'all' })})`);
+  const { buckets } = await queryMember(demo, 'buckets', 'buckets', { include: 'all' }, bucketsSchema);
+  const remaining = buckets.reduce((sum, b) => sum + b.remaining, 0);
+  if (buckets.length === 0 || remaining !== balance.total.active + balance.total.pending) {
+    throw new Error(`buckets: ${buckets.length} buckets with ${remaining} points left, the balance has ${balance.total.active + balance.total.pending}`);
+  }
+  for (const line of bucketsTable(buckets)) say(line);
+  say(`${buckets.length} buckets, ${remaining} points left in them (= active + pending); bucket ids shortened to their first 8 characters`);
+  return buckets;
+}
+
+async function readHistory(demo: Reader): Promise<z.infer<typeof historySchema>> {
+  return queryMember(demo, 'history', 'history', { limit: String(HISTORY_PAGE) }, historySchema);
+}
+
+function printHistory(demo: Reader, page: z.infer<typeof historySchema>): void {
+  step(11, `One page of history, newest first (GET ${memberPath(demo, 'history', { limit: String(HISTORY_PAGE) })})`);
+  for (const line of historyTable(page.items)) say(line);
+  say(page.nextCursor === null ? `${page.items.length} movements: the whole history (nextCursor null)` : `older movements follow: ?cursor=${page.nextCursor}`);
+  say('buckets touched: bucket and points; the refused redemption of step 7 wrote nothing');
+}
+
+async function readExpirations(demo: Reader, buckets: readonly Bucket[]): Promise<void> {
+  step(12, `Upcoming expirations, soonest first (GET ${memberPath(demo, 'expirations', {})})`);
+  const { expirations, totals } = await queryMember(demo, 'expirations', 'expirations', {}, expirationsSchema);
+  if (expirations.length === 0) {
+    const usedUp = buckets.filter((b) => b.expiresAt !== null && b.remaining === 0);
+    const why = usedUp.map((b) => `${b.amount} ${b.currency} points of bucket ${shortId(b.bucketId)}, due to expire ${toSecond(b.expiresAt ?? '')}`).join('; ');
+    say(`none: the points left never expire${usedUp.length === 0 ? '' : `; the only ones with an expiry date (${why}) went first into the redemption`}`);
+    return;
+  }
+  for (const line of expirationsTable(expirations)) say(line);
+  say(`total per currency: ${Object.entries(totals).map(([currency, points]) => `${currency} ${points}`).join(', ')}`);
+}
+
+/** Runs the operator's rebuild; true when it swapped in a version equal to the live one. */
+async function rebuild(): Promise<boolean> {
+  step(13, 'Rebuild the ledger projection from the log, as an operator would (bash infra/bin/rebuild ledger)');
+  say('NOTE: the rebuild replays the whole ledger log from offset zero into a new version beside the live one,');
+  say('compares the two member by member and swaps only if they match. The dev ledger can hold millions of');
+  say('events (benchmarks write there), so this can take minutes. DEMO_REBUILD=0 npm run demo skips it.');
+  say('The rebuild CLI prints from here on (its progress bar: events applied, events/s, lag, ETA):\n');
+  const result = await runLedgerRebuild(ROOT);
+  console.log('');
+  if (result.signal !== null) {
+    throw new Error(
+      `the rebuild was stopped by ${result.signal} after ${result.seconds.toFixed(0)} s; nothing was swapped, but a partial version may be left: ` +
+        'list it with `npm run rebuild -- status`, drop it with `npm run rebuild -- drop ledger_build_<n>`',
+    );
+  }
+  const code = result.code ?? 1;
+  const meaning = REBUILD_EXIT_CODES[code] ?? 'unexpected exit code';
+  say(`rebuild exited with code ${code} after ${result.seconds.toFixed(0)} s: ${meaning}`);
+  if (code === 0) {
+    say('the previous version is kept for `npm run rebuild -- rollback` under the name the CLI printed above; `npm run rebuild -- drop <it>` frees its space');
+    return true;
+  }
+  if (code === 2) {
+    say('THE LIVE AND REBUILT VERSIONS DIFFER. What the CLI printed is just above: how many members differ, examples');
+    say('(tenant/member: live checksum vs rebuilt checksum), and the ledger_build_<n> schema it kept for inspection.');
+    say('The live version was not touched (the demo does not pass --swap-on-differences).');
+  }
+  return false;
+}
+
+async function balanceAfterRebuild(demo: Reader, before: Balance, swapped: boolean): Promise<void> {
+  const servedBy = swapped ? 'now served by the rebuilt version' : 'still served by the live version, which the rebuild did not replace';
+  step(14, `The balance again, ${servedBy} (GET ${memberPath(demo, 'balance', {})})`);
+  const after = await queryMember(demo, 'balance after the rebuild', 'balance', {}, balanceSchema);
+  for (const line of balanceTable(after)) say(line);
+  const figures = (b: Balance) => ({ currencies: b.currencies, total: b.total, debt: b.debt });
+  if (!isDeepStrictEqual(figures(after), figures(before))) {
+    throw new Error(`the balance changed across the rebuild: before ${JSON.stringify(figures(before))}, after ${JSON.stringify(figures(after))}`);
+  }
+  say(`debt ${after.debt}; position ${after.position}: unchanged, every figure equal to step 8's`);
 }
 
 async function main(): Promise<void> {
   const run = randomUUID().slice(0, 8);
+  const withRebuild = rebuildWanted();
   const demo: Demo = { key: apiKey(), program: tenantProgram(new Date().toISOString()), memberId: `demo-member-${run}`, run };
   console.log(`Loyalty ledger demo: tenant ${TENANT} (program ${demo.program.version}), ingestion ${INGESTION}, query API ${QUERY}`);
+  console.log(
+    withRebuild
+      ? 'It ends with a rebuild of the ledger projection from the whole log: minutes on a dev ledger holding millions of events (DEMO_REBUILD=0 skips it).'
+      : 'DEMO_REBUILD=0: the rebuild at the end is skipped.',
+  );
 
   await enrol(demo);
   const first = await purchase(demo);
   await retryPurchase(demo, first);
   const activityPoints = await signedActivity(demo);
   const reversed = await returnOneApparelUnit(demo);
-  const redemption = 300;
-  await redeem(demo, redemption);
-  const available = first.points + activityPoints - reversed - redemption;
+  const points = 300;
+  const redemption = await redeem(demo, points);
+  const available = first.points + activityPoints - reversed - points;
   await overspend(demo, available);
-  await finalBalance(demo, available);
+
+  // The reads: the last write that changed anything is the redemption; its token covers every
+  // earlier write of the member (a member's events are in order in one partition).
+  const reader: Reader = { ...demo, token: redemption.consistencyToken };
+  const expected: Expected = { active: available, spent: points, reversed };
+  const balance = await readBalance(reader, expected);
+  const history = await readHistory(reader);
+  const redeemed = history.items.find((e) => e.causeId === redemption.redemptionId);
+  if (redeemed === undefined) throw new Error(`history: no movement caused by redemption ${redemption.redemptionId} on the first page`);
+  await readBalanceAsOf(reader, redeemed.recordedAt, expected);
+  const buckets = await readBuckets(reader, balance);
+  printHistory(reader, history);
+  await readExpirations(reader, buckets);
+
+  if (!withRebuild) {
+    step(13, 'Rebuild the ledger projection from the log: skipped (DEMO_REBUILD=0)');
+    console.log('\nDemo complete (without the rebuild).');
+    return;
+  }
+  const swapped = await rebuild();
+  await balanceAfterRebuild(reader, balance, swapped);
+  if (!swapped) throw new Error('the rebuild did not complete: see its output above');
   console.log('\nDemo complete.');
 }
 
