@@ -1,4 +1,4 @@
-// Phase 5: the read side under a write load. The dev stack's own projector answers
+// Phase 6: the read side under a write load. The dev stack's own projector answers
 // GET /v1/members/{id}/balance at a fixed rate while ingestion records single purchases at a
 // moderate fixed rate (so the projector is applying while it answers). The members queried are
 // created first through ingestion (POST /v1/purchases, the same bodies as the ingestion benchmark),

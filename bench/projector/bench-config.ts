@@ -2,13 +2,16 @@
 // bad value stops the run before anything is created or loaded.
 import { type CommonConfig, commonConfig, commonKnobs, int, parseBenchEnv, phaseList, port, seconds } from '../shared/bench-env';
 
-const PHASES = ['kafka', 'postgres', 'steady', 'naive', 'query'] as const;
+const PHASES = ['kafka', 'postgres', 'steady', 'rebuild', 'naive', 'query'] as const;
 export type PhaseName = (typeof PHASES)[number];
 
 const schema = commonKnobs.extend({
-  // The backlog: events pre-filled on the throwaway ledger topic (phases 1 and 3; phase 4 reads its start).
+  // The backlog: events pre-filled on the throwaway ledger topic (phases 1 and 3; phase 5 reads its start).
   BENCH_EVENTS: int(200_000, 1_000, 5_000_000),
   BENCH_NAIVE_EVENTS: int(5_000, 100, 1_000_000),
+  // The log the rebuild replays: the backlog, topped up to this many events after the steady phase
+  // (the live projector applies the top-up before the rebuild starts). The target is over 1M.
+  BENCH_REBUILD_EVENTS: int(1_000_000, 1_000, 5_000_000),
   // Share of the backlog that spends points from earlier buckets (the rest earns), in percent.
   BENCH_SPEND_PERCENT: int(10, 0, 50),
   // Events per publish while filling (one producer send each, acks=-1).
@@ -24,7 +27,8 @@ const schema = commonKnobs.extend({
   BENCH_QUERY_MEMBERS: int(1_000, 1, 10_000),
   BENCH_INGEST_RATE: int(200, 1, 10_000),
   BENCH_INGEST_CONNECTIONS: int(8, 1, 256),
-  // A drain (phase 1, 3, 4, or the dev projector catching up with the seeded members) that takes
+  // A drain (phase 1, 3, 5, the live projector applying the rebuild's top-up, the rebuild CLI from
+  // spawn to exit, or the dev projector catching up with the seeded members) that takes
   // longer fails its phase; so does one that makes no progress for BENCH_STALL_S.
   BENCH_DRAIN_TIMEOUT_S: seconds(900, 7_200),
   BENCH_STALL_S: seconds(120, 3_600),
@@ -35,6 +39,7 @@ const schema = commonKnobs.extend({
 export interface BenchConfig extends CommonConfig {
   readonly events: number;
   readonly naiveEvents: number;
+  readonly rebuildEvents: number;
   readonly spendPercent: number;
   readonly fillBatch: number;
   readonly postgresBatch: number;
@@ -52,10 +57,16 @@ export interface BenchConfig extends CommonConfig {
 
 export function loadBenchConfig(env: NodeJS.ProcessEnv): BenchConfig {
   const e = parseBenchEnv(schema, env);
+  // The rebuild takes over the steady phase's projector (its consumer group and offsets) and
+  // database: without that phase there is no live projection to rebuild beside.
+  if (e.BENCH_PHASES.includes('rebuild') && !e.BENCH_PHASES.includes('steady')) {
+    throw new Error('bad benchmark environment:\n  BENCH_PHASES: rebuild needs steady (it rebuilds beside the projection that phase builds, while its projector runs)');
+  }
   return {
     ...commonConfig(e),
     events: e.BENCH_EVENTS,
     naiveEvents: e.BENCH_NAIVE_EVENTS,
+    rebuildEvents: e.BENCH_REBUILD_EVENTS,
     spendPercent: e.BENCH_SPEND_PERCENT,
     fillBatch: e.BENCH_FILL_BATCH,
     postgresBatch: e.BENCH_POSTGRES_BATCH,

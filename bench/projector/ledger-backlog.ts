@@ -45,7 +45,7 @@ export class LedgerBacklog {
     return this.spec.events - this.produced;
   }
 
-  /** The next `size` events (fewer at the end; empty once the backlog is complete). */
+  /** The next `size` events (fewer at the end; empty once the backlog is complete or `size` is 0). */
   nextChunk(size: number): LedgerEvent[] {
     const chunk: LedgerEvent[] = [];
     while (chunk.length < size && this.produced < this.spec.events) {

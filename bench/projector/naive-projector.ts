@@ -1,4 +1,4 @@
-// Phase 4: the NAIVE projector, a baseline, not the service. It gives the same result as the real
+// Phase 5: the NAIVE projector, a baseline, not the service. It gives the same result as the real
 // one (apps/ledger-projector/src/ledger: ledger.projection.ts and apply-ledger-batch.ts) but works
 // the way a first implementation would: kafkajs `eachMessage`, one partition at a time, and ONE
 // POSTGRES TRANSACTION PER EVENT (lock the partition's offset row, insert the entry, then its

@@ -1,12 +1,14 @@
 // The projector benchmark's phases. What a phase's figures are, the failure rule and the
 // constructors both harnesses use are in bench/shared/phase-outcome.ts; drains and the balance
 // queries under load are this harness's own: a rate measured while events were refused, lost or
-// left unapplied says nothing about the projector.
+// left unapplied says nothing about the projector. A rebuild counts only once it swapped and the
+// swap checked out.
 import { type PhaseMeta as Meta, type PhaseOutcome as Outcome, metaOf, statusBreakdown } from '../shared/phase-outcome';
 import { type BalanceQueryResult } from './balance-query-latency';
 import { type DrainResult } from './drain';
+import { type RebuildResult } from './rebuild-from-log';
 
-export type PhaseId = 'kafka-consume' | 'postgres-raw' | 'steady' | 'naive' | 'query';
+export type PhaseId = 'kafka-consume' | 'postgres-raw' | 'steady' | 'rebuild' | 'naive' | 'query';
 export type PhaseOutcome = Outcome<PhaseId>;
 export type PhaseMeta = Meta<PhaseId>;
 
@@ -47,5 +49,23 @@ export function fromBalanceQueries(meta: PhaseMeta, result: BalanceQueryResult):
     failed,
     firstError: queries.firstError ?? (ingestErrors > 0 ? `ingestion load: ${ingestion.firstError ?? ''}` : undefined),
     notes: [ingested],
+  };
+}
+
+/** A rebuild: the log's events over the CLI's own seconds, once it swapped and the swap checked out. */
+export function fromRebuild(meta: PhaseMeta, result: RebuildResult, notes: readonly string[] = []): PhaseOutcome {
+  const { swap } = result;
+  const error = result.error ?? (swap === undefined ? 'the rebuild reported no swap' : undefined);
+  const failed = error !== undefined || swap === undefined;
+  return {
+    ...metaOf(meta),
+    rate: failed ? undefined : result.logEvents / swap.seconds,
+    p50Ms: undefined,
+    p99Ms: undefined,
+    errors: failed ? 1 : 0,
+    errorDetail: !failed ? '' : result.cli === undefined ? 'not run' : result.cli.exitCode === 0 ? 'not verified' : `exit ${result.cli.exitCode ?? result.cli.signal ?? '?'}`,
+    failed,
+    firstError: error,
+    notes,
   };
 }

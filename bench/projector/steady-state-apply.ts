@@ -5,6 +5,9 @@
 // the end of the topic, read where the projector keeps it: the consumer_offsets rows it commits with
 // its ledger rows (polled every 100 ms in the throwaway database). The projection is then checked
 // against the backlog: one ledger entry per event, and the net points the backlog adds up to.
+// With `keepRunning` the projector is left running afterwards, caught up, for the rebuild phase
+// (which needs a live projector at the end of the log to hand its offsets over to); the cleanup
+// registered here stops it in any case.
 import { type DatabaseConfig } from '@loyalty/config';
 import { createKafkaClient } from '@loyalty/kafka';
 import { type PeakRss, readPeak, trackPeaks } from '../shared/peak-rss';
@@ -13,7 +16,8 @@ import { type RegisterCleanup } from '../shared/cleanup';
 import { type DrainResult, drainTimes, raceDrain } from './drain';
 import { type BacklogTotals } from './ledger-backlog';
 import { type ProjectionCheck, checkProjection } from './projection-check';
-import { startProjector } from './projector-process';
+import { appliedOf, reachedEnd, storedOffsets } from './projector-offsets';
+import { type ProjectorProcess, startProjector } from './projector-process';
 import { clientOf } from './throwaway-database';
 import { type EndOffsets, type ThrowawayLedger, totalOf } from './throwaway-kafka';
 
@@ -26,11 +30,15 @@ export interface SteadyStateSpec {
   readonly expected: BacklogTotals;
   readonly timeoutS: number;
   readonly stallS: number;
+  /** Leave the projector running (caught up) when the drain succeeded; stopped otherwise. */
+  readonly keepRunning?: boolean;
 }
 
 export interface SteadyStateResult extends DrainResult {
   readonly check: ProjectionCheck | undefined;
   readonly peak: PeakRss;
+  /** The projector, still running: only with `keepRunning` and a successful drain and check. */
+  readonly running: ProjectorProcess | undefined;
 }
 
 const POLL_MS = 100;
@@ -67,19 +75,15 @@ export async function measureSteadyStateApply(spec: SteadyStateSpec, registerCle
         const group = groups[0];
         if (group?.state === 'Stable' && group.members.length > 0) joinedAt = performance.now();
       }
-      const { rows } = await watcher.query<{ partition: number; next_offset: string }>(
-        'select partition, next_offset from consumer_offsets where consumer = $1 and topic = $2',
-        [spec.groupId, topic],
-      );
+      const stored = await storedOffsets(watcher, spec.groupId, topic);
       const now = performance.now();
-      const stored = new Map(rows.map((r) => [r.partition, Number(r.next_offset)]));
-      const count = rows.reduce((sum, r) => sum + Number(r.next_offset), 0);
+      const count = appliedOf(stored);
       if (count > lastCount) {
         lastCount = count;
         progressAt = now;
         firstAt ??= now;
       }
-      if ([...spec.endOffsets].every(([partition, end]) => (stored.get(partition) ?? 0) >= end)) {
+      if (reachedEnd(stored, spec.endOffsets)) {
         finish?.();
         return;
       }
@@ -102,17 +106,20 @@ export async function measureSteadyStateApply(spec: SteadyStateSpec, registerCle
   const endAt = progressAt;
   // Read before the stop: the process's peak is gone with it.
   const peak = tracked === undefined ? { process: 'ledger-projector (benchmark instance)', pid: projector.pid, kib: undefined, note: 'not tracked' } : readPeak(tracked);
-  await projector.stop();
   const error =
     died ?? timedOut ?? (joinedAt === undefined ? 'the projector\'s group was never seen Stable (joined) before the drain ended' : lastCount < total ? `stored offsets reached ${lastCount} of ${total}` : undefined);
   const check = error === undefined ? await checkProjection(watcher, { entries: spec.expected.events, netPoints: spec.expected.netPoints }) : undefined;
+  const failure = error ?? check?.mismatch;
+  const keep = spec.keepRunning === true && failure === undefined;
+  if (!keep) await projector.stop();
   await watcher.end().catch(() => undefined);
   await admin.disconnect().catch(() => undefined);
   return {
     events: lastCount,
     ...drainTimes(started, joinedAt, firstAt, endAt),
-    error: error ?? check?.mismatch,
+    error: failure,
     check,
-    peak,
+    peak: keep ? { ...peak, note: [peak.note, 'read at the end of its drain; it then ran on for the rebuild phase'].filter((n) => n.length > 0).join('; ') } : peak,
+    running: keep ? projector : undefined,
   };
 }

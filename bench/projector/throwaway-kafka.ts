@@ -85,17 +85,20 @@ export interface FillResult {
 }
 
 /**
- * Publishes the whole backlog, one send of `batchSize` events at a time (in order, so a spend never
- * overtakes the credit it names), and returns the end offset of every partition.
+ * Publishes the next `count` events of the backlog (all that is left by default), one send of
+ * `batchSize` events at a time (in order, so a spend never overtakes the credit it names), and
+ * returns the end offset of every partition. A later call goes on where this one stopped (the
+ * rebuild's top-up).
  */
-export async function fillBacklog(ledger: ThrowawayLedger, backlog: LedgerBacklog, batchSize: number): Promise<FillResult> {
+export async function fillBacklog(ledger: ThrowawayLedger, backlog: LedgerBacklog, batchSize: number, count = backlog.remaining): Promise<FillResult> {
   const kafka = createKafkaClient(ledger.kafka, 'bench-fill');
   const publisher = new KafkaEventPublisher(kafka, ledger.topology.codec, { topic: ledger.topology.topic, timeoutMs: 60_000 });
   const started = performance.now();
   let events = 0;
   let lastReport = started;
+  const next = () => backlog.nextChunk(Math.min(batchSize, count - events));
   try {
-    for (let chunk = backlog.nextChunk(batchSize); chunk.length > 0; chunk = backlog.nextChunk(batchSize)) {
+    for (let chunk = next(); chunk.length > 0; chunk = next()) {
       await publisher.publish(chunk);
       events += chunk.length;
       if (performance.now() - lastReport > 5_000) {

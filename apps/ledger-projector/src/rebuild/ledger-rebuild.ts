@@ -20,7 +20,17 @@ export interface RebuildProgress {
 }
 
 export type RebuildOutcome =
-  | { readonly kind: 'swapped'; readonly version: number; readonly keptAs: string; readonly comparison: ChecksumComparison; readonly applied: number; readonly seconds: number }
+  | {
+      readonly kind: 'swapped';
+      readonly version: number;
+      readonly keptAs: string;
+      readonly comparison: ChecksumComparison;
+      readonly applied: number;
+      /** From the first fetch to caught up: the build rate's denominator. */
+      readonly buildSeconds: number;
+      /** Everything: schema, build, indexes, compare and swap. */
+      readonly seconds: number;
+    }
   | { readonly kind: 'differences'; readonly version: number; readonly schema: string; readonly comparison: ChecksumComparison }
   | { readonly kind: 'poison'; readonly version: number; readonly schema: string; readonly partition: number; readonly offset: string; readonly reason: string }
   | { readonly kind: 'not-caught-up'; readonly version: number; readonly schema: string; readonly detail: string };
@@ -82,6 +92,7 @@ export class LedgerRebuild {
 
   async run(): Promise<RebuildOutcome> {
     const { db } = this.deps;
+    await this.requireLiveProjection();
     const version = await nextProjectionVersion(db);
     const schema = buildSchema(version);
     const group = `${this.deps.liveGroup}.rebuild-${version}`;
@@ -94,6 +105,7 @@ export class LedgerRebuild {
     try {
       await this.startConsuming(group);
       const caughtUp = await this.chase(admin, started);
+      const buildSeconds = (Date.now() - started) / 1_000;
       if (caughtUp !== true) return { kind: 'poison', version, schema, partition: caughtUp.partition, offset: caughtUp.offset, reason: caughtUp.reason };
       this.log('caught up; building the secondary indexes');
       await restoreIndexes();
@@ -104,7 +116,7 @@ export class LedgerRebuild {
           const comparison = await this.swapOnce(schema, keptAs, group);
           if (comparison.differing > 0 && this.deps.swapOnDifferences !== true) return { kind: 'differences', version, schema, comparison };
           await admin.deleteGroups([group]).catch(() => undefined);
-          return { kind: 'swapped', version, keptAs, comparison, applied: this.appliedEvents, seconds: (Date.now() - started) / 1_000 };
+          return { kind: 'swapped', version, keptAs, comparison, applied: this.appliedEvents, buildSeconds, seconds: (Date.now() - started) / 1_000 };
         } catch (error) {
           if (!(error instanceof LiveBehindBuild)) throw error;
           // The new version got ahead of the live one: let the live projector catch up, then retry.
@@ -120,6 +132,26 @@ export class LedgerRebuild {
       await this.consumer?.disconnect().catch(() => undefined);
       await admin.disconnect().catch(() => undefined);
       await this.build?.destroy();
+    }
+  }
+
+  /**
+   * A rebuild replaces a live projection: refuse to build (possibly for minutes) when the live
+   * group has applied nothing while the log holds events (a mistyped group, say).
+   */
+  private async requireLiveProjection(): Promise<void> {
+    const { topic } = this.deps.topology;
+    const live = await storedOffsets(this.deps.db, LIVE_SCHEMA, this.deps.liveGroup, topic);
+    if ([...live.values()].some((next) => next > 0)) return;
+    const admin = this.deps.kafka.admin();
+    await admin.connect();
+    try {
+      const ends = await admin.fetchTopicOffsets(topic);
+      if (ends.some((p) => Number(p.high) > 0)) {
+        throw new Error(`the live projection has applied nothing as consumer group ${this.deps.liveGroup} while ${topic} holds events: is LEDGER_PROJECTOR_GROUP the live projector's?`);
+      }
+    } finally {
+      await admin.disconnect();
     }
   }
 

@@ -19,7 +19,11 @@ const USAGE = `usage: npm run rebuild -- <command>
                     offsets and catch it up with the log)
   drop <schema>     drop a kept or failed version (ledger_prev_<n> or ledger_build_<n>)`;
 
-const settingsSchema = { kafka: kafkaEnvSchema, database: databaseEnvSchema, projector: z.object({ LEDGER_PROJECTOR_GROUP: z.string().default('ledger-projector.v1') }) };
+const settingsSchema = {
+  kafka: kafkaEnvSchema,
+  database: databaseEnvSchema,
+  projector: z.object({ LEDGER_PROJECTOR_GROUP: z.string().regex(/^[a-zA-Z0-9._-]+$/).default('ledger-projector.v1') }),
+};
 
 const formatSeconds = (s: number | null) => (s === null || !Number.isFinite(s) ? '--' : s < 90 ? `${Math.ceil(s)} s` : `${Math.ceil(s / 60)} min`);
 
@@ -29,9 +33,11 @@ function progressBar(): { update(p: RebuildProgress): void; stop(): void } {
     format: ' {phase} |{bar}| {percentage}% | {value}/{total} events | {rate} events/s | lag {lag} | ETA {eta_text}',
     hideCursor: true,
     etaBuffer: 20,
-    // Not a terminal (a log, CI): a plain line every few seconds instead of redrawing.
-    noTTYOutput: !process.stdout.isTTY,
-    notTTYSchedule: 5_000,
+    // The bar goes to stderr (stdout stays for the report); not a terminal (a log, CI): a plain
+    // line every couple of seconds instead of redrawing.
+    stream: process.stderr,
+    noTTYOutput: !process.stderr.isTTY,
+    notTTYSchedule: 2_000,
   });
   let started = false;
   return {
@@ -59,8 +65,8 @@ function report(outcome: RebuildOutcome): number {
         for (const d of outcome.comparison.examples) console.log(`  ${d.tenantId}/${d.memberId}: live ${d.live ?? '(absent)'} rebuilt ${d.rebuilt ?? '(absent)'}`);
       }
       console.log(
-        `\nversion ${outcome.version} is live: ${outcome.applied.toLocaleString('en')} events in ${outcome.seconds.toFixed(1)} s ` +
-          `(${Math.round(outcome.applied / Math.max(outcome.seconds, 0.001)).toLocaleString('en')} events/s); ` +
+        `\nversion ${outcome.version} is live: ${outcome.applied.toLocaleString('en')} events built in ${outcome.buildSeconds.toFixed(2)} s ` +
+          `(${Math.round(outcome.applied / Math.max(outcome.buildSeconds, 0.001)).toLocaleString('en')} events/s), ${outcome.seconds.toFixed(2)} s with indexes, compare and swap; ` +
           `${outcome.comparison.members} members compared. The previous version is kept as ${outcome.keptAs} ` +
           `(npm run rebuild -- rollback; npm run rebuild -- drop ${outcome.keptAs}).`,
       );
@@ -81,8 +87,12 @@ function report(outcome: RebuildOutcome): number {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  const [command, argument] = argv;
-  if (command === undefined || !['ledger', 'status', 'rollback', 'drop'].includes(command)) {
+  const [command, argument, ...extra] = argv;
+  const valid =
+    (command === 'ledger' && (argument === undefined || argument === '--swap-on-differences')) ||
+    ((command === 'status' || command === 'rollback') && argument === undefined) ||
+    (command === 'drop' && argument !== undefined);
+  if (!valid || extra.length > 0) {
     console.error(USAGE);
     return 64;
   }
