@@ -9,6 +9,8 @@ export interface CrashableService extends RunningService {
   readonly pid: number;
   /** `kill -9`: SIGKILL, no shutdown hooks, no goodbye to Kafka or Postgres; resolves once the process is gone. */
   crash(): Promise<void>;
+  /** How the process ended (`signal: 'SIGTERM'` after a graceful stop, `'SIGKILL'` after a crash or a stop that hung); undefined while it runs. */
+  exit(): { readonly code: number | null; readonly signal: NodeJS.Signals | null } | undefined;
 }
 
 /**
@@ -40,6 +42,7 @@ export async function startCrashableService(name: string, env: Readonly<Record<s
         output: () => output,
         stop: () => signal(child, exited, 'SIGTERM'),
         crash: () => signal(child, exited, 'SIGKILL'),
+        exit: () => (child.exitCode === null && child.signalCode === null ? undefined : { code: child.exitCode, signal: child.signalCode }),
       };
     }
     await new Promise((resolve) => setTimeout(resolve, 100));

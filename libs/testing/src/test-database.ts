@@ -40,5 +40,15 @@ export async function createMigratedTestDatabase(): Promise<DatabaseConfig> {
 /** Drops a spec's database; refuses any database that is not a test database. */
 export async function dropTestDatabase(config: DatabaseConfig): Promise<void> {
   if (!TEST_DATABASE.test(config.database)) throw new Error(`refusing to drop non-test database ${config.database}`);
-  await admin((c) => c.query(`drop database if exists "${config.database}" with (force)`));
+  await admin(async (c) => {
+    // A pool's end() (Kysely's destroy) resolves before its connections have closed: a forced
+    // drop now would terminate one still closing, and its client raises that as an unhandled
+    // error. Wait (briefly) for them to go; connections something still holds are forced.
+    for (let wait = 0; wait < 20; wait++) {
+      const { rows } = await c.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [config.database]);
+      if (rows[0]?.n === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await c.query(`drop database if exists "${config.database}" with (force)`);
+  });
 }
