@@ -42,7 +42,7 @@ describe('a dependency outage', () => {
     await proxy.up();
     // Nobody resends: the outbox relay publishes the decided purchase by itself.
     const view = await system.balance(memberId, (b) => b.total.active === 100);
-    expect(view.total).toEqual({ active: 100, pending: 0 });
+    expect(view.total).toEqual({ active: 100, pending: 0, spent: 0, reversed: 0, debited: 0, expired: 0, qualifying: 100 });
 
     const resend = await system.post('/v1/purchases', purchase);
     expect(resend.status).toBe(202);

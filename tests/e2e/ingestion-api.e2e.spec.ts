@@ -72,7 +72,7 @@ describe('ingestion API', () => {
     expect((await system.post('/v1/returns', { tenantId: 'acme', returnId: 'r5', transactionId: 'unknown', memberId, occurredAt: '2026-11-23T10:00:00Z', lines: [{ lineId: 'tee', quantity: 1 }] })).status).toBe(404);
 
     const view = await system.balance(memberId, (b) => b.total.active === 300);
-    expect(view.total).toEqual({ active: 300, pending: 0 });
+    expect(view.total).toEqual({ active: 300, pending: 0, spent: 0, reversed: 200, debited: 0, expired: 0, qualifying: 300 });
   });
 
   it('activities earn temporary points up to the period limit', async () => {
@@ -83,7 +83,7 @@ describe('ingestion API', () => {
     expect(await json(await system.post('/v1/activities', activity('a3', '2026-11-23T08:00:00Z')))).toMatchObject({ points: 20, limited: false });
     expect((await system.post('/v1/activities', { ...activity('a4', '2026-11-23T09:00:00Z'), activityType: 'unknown-thing' })).status).toBe(422);
     const view = await system.balance(memberId, (b) => b.total.active === 40);
-    expect(view.currencies).toEqual([{ currency: 'temporary', active: 40, pending: 0 }]);
+    expect(view.currencies).toEqual([{ currency: 'temporary', active: 40, pending: 0, spent: 0, reversed: 0, debited: 0, expired: 0, qualifying: 40 }]);
   });
 
   it('redeems soonest-expiring points first, refuses to overdraw, and a cancellation gives the same points back', async () => {
@@ -107,8 +107,9 @@ describe('ingestion API', () => {
 
     const view = await system.balance(memberId, (b) => b.total.active === 520);
     expect(view.currencies).toEqual([
-      { currency: 'permanent', active: 500, pending: 0 },
-      { currency: 'temporary', active: 20, pending: 0 },
+      // The redemption was cancelled: nothing stays spent, and spending never lowered qualifying points.
+      { currency: 'permanent', active: 500, pending: 0, spent: 0, reversed: 0, debited: 0, expired: 0, qualifying: 500 },
+      { currency: 'temporary', active: 20, pending: 0, spent: 0, reversed: 0, debited: 0, expired: 0, qualifying: 20 },
     ]);
   });
 

@@ -29,7 +29,7 @@ describe('concurrent redemptions through two ingestion instances', () => {
     expect(statuses.filter((s) => s === 409)).toHaveLength(26);
 
     const view = await system.balance(memberId, (b) => b.total.active === 20);
-    expect(view.total).toEqual({ active: 20, pending: 0 });
+    expect(view.total).toEqual({ active: 20, pending: 0, spent: 980, reversed: 0, debited: 0, expired: 0, qualifying: 1000 });
   });
 
   it('the same redemption id sent concurrently to both instances spends once', async () => {

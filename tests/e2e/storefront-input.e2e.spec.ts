@@ -68,7 +68,7 @@ describe('storefront input topic', () => {
     expect(http.headers.get('idempotent-replayed')).toBe('true');
     await send(`acme|${memberId}`, JSON.stringify({ type: 'activity', payload: { tenantId: 'acme', activityId: uniqueTestId('a'), memberId, activityType: 'product-usage', occurredAt: '2026-11-22T11:00:00Z' } }));
     const view = await system.balance(memberId, (b) => b.total.active === 100 + 20);
-    expect(view.total).toEqual({ active: 120, pending: 0 });
+    expect(view.total).toEqual({ active: 120, pending: 0, spent: 0, reversed: 0, debited: 0, expired: 0, qualifying: 120 });
   });
 
   it('dead-letters malformed, invalid, mis-keyed and rejected messages with the reason and the original bytes, and keeps going', async () => {

@@ -32,9 +32,19 @@ export interface TestSystem {
   stop(): Promise<void>;
 }
 
+interface BalanceFigures {
+  readonly active: number;
+  readonly pending: number;
+  readonly spent: number;
+  readonly reversed: number;
+  readonly debited: number;
+  readonly expired: number;
+  readonly qualifying: number;
+}
+
 export interface BalanceView {
-  readonly currencies: readonly { currency: string; active: number; pending: number }[];
-  readonly total: { active: number; pending: number };
+  readonly currencies: readonly (BalanceFigures & { readonly currency: string })[];
+  readonly total: BalanceFigures;
 }
 
 export async function startTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
