@@ -1,8 +1,8 @@
 import { type Kysely } from 'kysely';
 import { type Database } from '@loyalty/db';
-import { type Decision, type DecisionContext, type LedgerEvent, type MemberState, evolveMember, reject } from '@loyalty/domain';
+import { type Decision, type DecisionContext, type MemberState, evolveMember, reject } from '@loyalty/domain';
 import { problemType } from '@loyalty/http';
-import { type EventPublisher, type LogPosition } from '@loyalty/kafka';
+import { type EventPublisher, InfrastructureError, type LogPosition } from '@loyalty/kafka';
 import { type CommandOutcome, type MemberCommand } from './member-command';
 import { type ProgramCatalog } from './program-catalog';
 import { type MemberRef, type PendingBatch, type StoredCommand, commandKeyOf, findCommands, findCommandsAndBacklog, insertCommands, markPublished, memberKeyOf } from './command-store';
@@ -48,6 +48,7 @@ function answer(stored: StoredCommand, replayed: boolean): CommandOutcome {
 export async function runCommandBatch(deps: BatchDependencies, items: readonly BatchItem[]): Promise<(CommandOutcome | Error)[]> {
   const drafts: Draft[] = [];
   let backlog: PendingBatch[] = [];
+  let moreBacklog = false;
   let batch: PendingBatch | undefined;
 
   await deps.db.transaction().execute(async (trx) => {
@@ -61,6 +62,7 @@ export async function runCommandBatch(deps: BatchDependencies, items: readonly B
     const found = await findCommandsAndBacklog(trx, items.map((i) => i.command), [...requests.values()]);
     const existing = found.existing;
     backlog = found.backlog;
+    moreBacklog = found.moreBacklog;
     const changed = new Map<string, LoadedMember>(members);
     const inserted: StoredCommand[] = [];
     const decidedInBatch = new Map<string, StoredCommand>();
@@ -118,11 +120,13 @@ export async function runCommandBatch(deps: BatchDependencies, items: readonly B
   });
 
   // The outbox first (older batches holding these members), then this batch, so each member's
-  // events reach the log in decision order.
-  const toPublish = batch === undefined ? backlog : [...backlog, batch];
+  // events reach the log in decision order. When more of the outbox waits than one batch takes,
+  // this batch waits too (stored, answered 503) behind the part published now.
+  const toPublish = batch === undefined || moreBacklog ? backlog : [...backlog, batch];
   let positions: Map<string, string>;
   try {
     positions = await publishAll(deps, toPublish);
+    if (moreBacklog && batch !== undefined) throw new InfrastructureError('KAFKA.UNAVAILABLE', 'older decisions of these members are still being published', true);
   } catch (error) {
     // Decided and stored, not in the log: these answer 503 and stay in the outbox; a resend of the
     // same request publishes them and gets the original answer.
@@ -179,9 +183,11 @@ function resendOrConflict(command: MemberCommand, earlier: StoredCommand): Draft
  * command's position (that of its last event). Returns the positions by command.
  */
 async function publishAll(deps: BatchDependencies, batches: readonly PendingBatch[]): Promise<Map<string, string>> {
-  const events: LedgerEvent[] = batches.flatMap((b) => b.events);
-  if (events.length === 0) return new Map();
-  const positions = await deps.publisher.publish(events);
+  if (batches.every((b) => b.events.length === 0)) return new Map();
+  // One send per batch, in order: a batch is at most 512 commands' events, well within what Kafka
+  // takes in one request; an outbox of many batches would not be.
+  const positions: LogPosition[] = [];
+  for (const b of batches) positions.push(...(await deps.publisher.publish(b.events)));
   const byCommand = new Map<string, string>();
   const published: { batchId: number; positions: (string | null)[] }[] = [];
   let index = 0;

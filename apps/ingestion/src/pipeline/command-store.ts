@@ -66,6 +66,13 @@ function toStored(r: CommandRow): StoredCommand {
   };
 }
 
+/**
+ * Most unpublished batches one pipeline batch publishes before its own. After a long outage the
+ * backlog drains a few batches per decision (and per relay sweep), each sent on its own, so no
+ * send grows past what Kafka accepts in one request.
+ */
+export const MAX_BACKLOG_BATCHES = 4;
+
 // The stored commands among some keys, with their batch's publication.
 const commandsQuery = (keys: readonly { tenantId: string; commandKey: string }[]) => sql<CommandRow>`
   select c.tenant_id, c.command_key, c.member_id, c.request_hash, c.status, c.summary, c.event_ids,
@@ -102,18 +109,20 @@ export async function findCommandsAndBacklog(
   trx: Transaction<Database>,
   keys: readonly { tenantId: string; commandKey: string }[],
   members: readonly MemberRef[],
-): Promise<{ existing: Map<string, StoredCommand>; backlog: PendingBatch[] }> {
+): Promise<{ existing: Map<string, StoredCommand>; backlog: PendingBatch[]; moreBacklog: boolean }> {
   // Keys travel as arrays (unnest): a batch of 500 commands stays a few parameters.
   const { rows } = await sql<{ commands: CommandRow[]; backlog: BatchRow[] }>`
     select
       (select coalesce(json_agg(c), '[]') from (${commandsQuery(keys)}) c) as commands,
       (select coalesce(json_agg(b order by b.batch_id), '[]') from (
         select batch_id, commands, events from ingestion_batches
-        where events is not null and member_keys && ${members.map(memberKeyOf)}::text[]) b) as backlog`.execute(trx);
+        where events is not null and member_keys && ${members.map(memberKeyOf)}::text[]
+        order by batch_id limit ${MAX_BACKLOG_BATCHES + 1}) b) as backlog`.execute(trx);
   const row = rows[0] ?? { commands: [], backlog: [] };
   return {
     existing: new Map(row.commands.map((r) => [commandKeyOf({ tenantId: r.tenant_id, commandKey: r.command_key }), toStored(r)])),
-    backlog: row.backlog.map(toPending),
+    backlog: row.backlog.slice(0, MAX_BACKLOG_BATCHES).map(toPending),
+    moreBacklog: row.backlog.length > MAX_BACKLOG_BATCHES,
   };
 }
 

@@ -6,6 +6,11 @@ import { type CurrencyBalance, totalOf } from './get-member-balance.query';
 /** Movements listed in an `asOf` answer; older ones still count, and the history endpoint pages through all. */
 const LISTED_MOVEMENTS = 1_000;
 
+/** Most movements one `asOf` answer folds in memory; a member with more gets 422, never an unbounded read. */
+export const MAX_FOLDED_MOVEMENTS = 100_000;
+
+export class HistoryTooLongError extends Error {}
+
 export interface MemberBalanceAsOfView {
   readonly tenantId: string;
   readonly memberId: string;
@@ -30,8 +35,10 @@ export async function getBalanceAsOf(db: Kysely<Database>, tenantId: string, mem
     .where('member_id', '=', memberId)
     .where('recorded_at', '<=', asOf)
     .orderBy('log_offset')
+    .limit(MAX_FOLDED_MOVEMENTS + 1)
     .execute();
   if (rows.length === 0) return null;
+  if (rows.length > MAX_FOLDED_MOVEMENTS) throw new HistoryTooLongError(`more than ${MAX_FOLDED_MOVEMENTS} movements up to ${asOf}`);
   const movements: HistoryMovement[] = rows.map((r) => ({
     eventId: r.event_id,
     eventType: r.event_type,

@@ -9,7 +9,7 @@ import { PROJECTION_POSITIONS, type ProjectionPositions } from '../consistency/p
 import { ReadYourWritesInterceptor } from '../consistency/read-your-writes.interceptor';
 import { DATABASE, QUERY_POOL } from '../database.provider';
 import { memberIdParam } from '../member-id.param';
-import { type MemberBalanceAsOfView, getBalanceAsOf } from './get-balance-as-of.query';
+import { HistoryTooLongError, type MemberBalanceAsOfView, getBalanceAsOf } from './get-balance-as-of.query';
 import { type MemberBalanceView, getMemberBalance } from './get-member-balance.query';
 
 const balanceQuery = z.strictObject({
@@ -49,9 +49,14 @@ export class GetMemberBalanceHttpController {
     @Query(new ZodValidationPipe(balanceQuery)) query: z.infer<typeof balanceQuery>,
   ): Promise<MemberBalanceView | MemberBalanceAsOfView> {
     if (query.asOf !== undefined) {
-      const view = await getBalanceAsOf(this.db, tenantId, memberId, new Date(query.asOf).toISOString());
-      if (view === null) throw notFound(memberId);
-      return view;
+      try {
+        const view = await getBalanceAsOf(this.db, tenantId, memberId, new Date(query.asOf).toISOString());
+        if (view === null) throw notFound(memberId);
+        return view;
+      } catch (error) {
+        if (!(error instanceof HistoryTooLongError)) throw error;
+        throw new ProblemException({ title: 'History too long to fold', status: HttpStatus.UNPROCESSABLE_ENTITY, code: 'BALANCE.AS_OF_TOO_LONG', detail: error.message });
+      }
     }
     const view = await getMemberBalance(this.pool, this.positions, tenantId, memberId);
     if (view === null) throw notFound(memberId);

@@ -7,6 +7,13 @@ import { PROJECTION_POSITIONS, type ProjectionPositions } from './projection-pos
 /** How long a read waits for its consistency token; past it the answer is 503, never stale data. */
 export const CONSISTENCY_WAIT_MS = Symbol('ConsistencyWaitMs');
 
+/**
+ * Reads waiting for a token at once, per instance. Each wait polls Postgres on the pool the
+ * projector applies with: without a bound, tokens far ahead of the log (a bug, or hostile) could
+ * hold the pool and stall the projection itself. Past the bound the answer is 503 at once.
+ */
+const MAX_WAITING_READS = 128;
+
 interface TokenCarrier {
   readonly query?: Record<string, unknown>;
   readonly headers: Record<string, string | string[] | undefined>;
@@ -19,6 +26,8 @@ interface TokenCarrier {
  */
 @Injectable()
 export class ReadYourWritesInterceptor implements NestInterceptor {
+  private waiting = 0;
+
   constructor(
     @Inject(PROJECTION_POSITIONS) private readonly positions: ProjectionPositions,
     @Inject(CONSISTENCY_WAIT_MS) private readonly waitMs: number,
@@ -34,7 +43,17 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
     if (position === null) {
       throw new ProblemException({ title: 'Invalid consistency token', status: HttpStatus.BAD_REQUEST, code: 'CONSISTENCY.INVALID_TOKEN', detail: 'expected v1.<partition>.<offset>, as a write answers it' });
     }
-    return from(this.positions.reached(position, this.waitMs)).pipe(
+    if (this.waiting >= MAX_WAITING_READS) {
+      throw new ProblemException(
+        { title: 'Too many reads waiting', status: HttpStatus.SERVICE_UNAVAILABLE, code: 'CONSISTENCY.TOO_MANY_WAITING', detail: `${MAX_WAITING_READS} reads already wait for a position; retry` },
+        { 'Retry-After': '1' },
+      );
+    }
+    this.waiting += 1;
+    const reached = this.positions.reached(position, this.waitMs).finally(() => {
+      this.waiting -= 1;
+    });
+    return from(reached).pipe(
       switchMap((reached) => {
         if (!reached) {
           throw new ProblemException(

@@ -33,7 +33,8 @@ export type RebuildOutcome =
     }
   | { readonly kind: 'differences'; readonly version: number; readonly schema: string; readonly comparison: ChecksumComparison }
   | { readonly kind: 'poison'; readonly version: number; readonly schema: string; readonly partition: number; readonly offset: string; readonly reason: string }
-  | { readonly kind: 'not-caught-up'; readonly version: number; readonly schema: string; readonly detail: string };
+  | { readonly kind: 'not-caught-up'; readonly version: number; readonly schema: string; readonly detail: string }
+  | { readonly kind: 'failed'; readonly version: number; readonly schema: string; readonly detail: string };
 
 export interface RebuildDependencies {
   readonly db: Kysely<Database>;
@@ -85,6 +86,10 @@ export class LedgerRebuild {
   /** While swapping: apply nothing at or beyond these offsets. */
   private targets: Map<number, number> | undefined;
   private poison: PoisonEvent | undefined;
+  /** An apply that failed: the build stops rather than retry from offset zero forever. */
+  private failure: Error | undefined;
+  /** While a swap holds the live projector: batches that start now apply nothing (refetched later). */
+  private holding = false;
   private appliedEvents = 0;
   private inFlight = 0;
 
@@ -127,6 +132,7 @@ export class LedgerRebuild {
       return { kind: 'not-caught-up', version, schema, detail: `the live projector stayed behind the new version through ${SWAP_ATTEMPTS} attempts` };
     } catch (error) {
       if (error instanceof PoisonEvent) return { kind: 'poison', version, schema, partition: error.partition, offset: error.offset, reason: error.reason };
+      if (this.failure !== undefined && error === this.failure) return { kind: 'failed', version, schema, detail: `applying to the new version failed: ${this.failure.message}` };
       throw error;
     } finally {
       await this.consumer?.disconnect().catch(() => undefined);
@@ -167,7 +173,7 @@ export class LedgerRebuild {
     // A whole fetch (all partitions) is applied in one transaction, as the live projector does.
     const coalescer = new BatchCoalescer<LedgerBatch>(async (batches) => {
       await applyLedgerBatches(build, group, batches, { liveSwapLock: false });
-      for (const b of batches) this.applied.set(b.partition, Number(b.nextOffset));
+      for (const b of batches) this.applied.set(b.partition, Math.max(this.applied.get(b.partition) ?? 0, Number(b.nextOffset)));
       this.appliedEvents += batches.reduce((n, b) => n + b.events.length, 0);
     }, 2);
     await this.consumer.connect();
@@ -188,7 +194,7 @@ export class LedgerRebuild {
   }
 
   private async onBatch({ batch, heartbeat, resolveOffset }: EachBatchPayload, coalescer: BatchCoalescer<LedgerBatch>): Promise<void> {
-    if (batch.messages.length === 0 || this.poison !== undefined) return;
+    if (batch.messages.length === 0 || this.poison !== undefined || this.failure !== undefined || this.holding) return;
     const target = this.targets?.get(batch.partition);
     const events: ConsumedEvent[] = [];
     let next = BigInt(batch.lastOffset()) + 1n;
@@ -206,7 +212,14 @@ export class LedgerRebuild {
       events.push({ offset: message.offset, event: decoded.event });
     }
     if (events.length === 0 && next <= BigInt(this.applied.get(batch.partition) ?? 0)) return;
-    await coalescer.add({ topic: batch.topic, partition: batch.partition, events, firstOffset: batch.firstOffset() ?? next.toString(), nextOffset: next.toString() });
+    try {
+      await coalescer.add({ topic: batch.topic, partition: batch.partition, events, firstOffset: batch.firstOffset() ?? next.toString(), nextOffset: next.toString() });
+    } catch (error) {
+      // Not handed back to kafkajs: it would restart the consumer, and an uncommitted build group
+      // reads again from offset zero, forever. The run reports it instead.
+      this.failure = error instanceof Error ? error : new Error(String(error));
+      return;
+    }
     resolveOffset((next - 1n).toString());
     await heartbeat();
   }
@@ -220,6 +233,7 @@ export class LedgerRebuild {
     for (;;) {
       await sleep(PROGRESS_EVERY_MS);
       if (this.poison !== undefined) return this.poison;
+      if (this.failure !== undefined) throw this.failure;
       const ends = await admin.fetchTopicOffsets(topic);
       const lag = ends.reduce((sum, p) => sum + Math.max(0, Number(p.high) - (this.applied.get(p.partition) ?? 0)), 0);
       const now = Date.now();
@@ -240,26 +254,35 @@ export class LedgerRebuild {
     const consumer = this.consumer;
     if (consumer === undefined) throw new Error('not consuming');
     const { topic } = this.deps.topology;
+    // Batches kafkajs already queued may still start after the pause: the flag makes them apply
+    // nothing (they are fetched again after the resume).
+    this.holding = true;
     consumer.pause([{ topic }]);
     while (this.inFlight > 0) await sleep(10);
     try {
       return await this.deps.db.transaction().execute(async (trx) => {
         await holdApplyLockExclusive(trx);
         const live = await storedOffsets(trx, LIVE_SCHEMA, this.deps.liveGroup, topic);
-        for (const [partition, next] of this.applied) {
+        // What the new version committed, not what this process believes it applied.
+        const built = await storedOffsets(trx, schema, group, topic);
+        for (const [partition, next] of built) {
           if (next > (live.get(partition) ?? 0)) throw new LiveBehindBuild(`partition ${partition}: live at ${live.get(partition) ?? 0}, new version at ${next}`);
         }
         this.targets = live;
+        this.holding = false;
         consumer.resume([{ topic }]);
         const deadline = Date.now() + SWAP_HOLD_LIMIT_MS;
         const behind = () => [...live].filter(([partition, next]) => (this.applied.get(partition) ?? 0) < next);
         while (behind().length > 0) {
           if (this.poison !== undefined) throw this.poison;
+          if (this.failure !== undefined) throw this.failure;
           if (Date.now() > deadline) throw new Error(`the new version did not reach the live offsets within ${SWAP_HOLD_LIMIT_MS / 1_000} s`);
           this.deps.onProgress?.({ phase: 'swapping', applied: this.appliedEvents, lag: behind().reduce((n, [p, next]) => n + next - (this.applied.get(p) ?? 0), 0), eventsPerSecond: 0, etaSeconds: null });
           await sleep(20);
         }
+        this.holding = true;
         consumer.pause([{ topic }]);
+        while (this.inFlight > 0) await sleep(10);
         const comparison = await compareProjections(trx, LIVE_SCHEMA, schema);
         if (comparison.differing === 0 || this.deps.swapOnDifferences === true) {
           await swapProjection(trx, { incoming: schema, keepAs: keptAs, incomingConsumer: group, liveConsumer: this.deps.liveGroup });
@@ -268,6 +291,7 @@ export class LedgerRebuild {
       });
     } finally {
       this.targets = undefined;
+      this.holding = false;
     }
   }
 }

@@ -80,6 +80,9 @@ function report(outcome: RebuildOutcome): number {
       console.error(`\nstopped: the event at partition ${outcome.partition}, offset ${outcome.offset} cannot be decoded (${outcome.reason}).`);
       console.error(`Nothing was swapped; the partial version stays in ${outcome.schema} (npm run rebuild -- drop ${outcome.schema}).`);
       return 3;
+    case 'failed':
+      console.error(`\nstopped: ${outcome.detail}. Nothing was swapped; the partial version stays in ${outcome.schema} (npm run rebuild -- drop ${outcome.schema}).`);
+      return 1;
     case 'not-caught-up':
       console.error(`\nNOT swapped: ${outcome.detail}. The rebuilt version stays in ${outcome.schema}.`);
       return 4;
