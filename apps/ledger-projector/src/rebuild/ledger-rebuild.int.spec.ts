@@ -1,9 +1,10 @@
 import { type Kysely, sql } from 'kysely';
 import { type DatabaseConfig, type KafkaConfig } from '@loyalty/config';
 import { createDatabase, type Database } from '@loyalty/db';
-import { type LedgerEvent } from '@loyalty/domain';
+import { type LedgerEvent, foldLedgerBalances } from '@loyalty/domain';
 import { KafkaEventPublisher, createKafkaClient, ledgerTopology } from '@loyalty/kafka';
 import {
+  PROJECTION_EQUALS_FOLD,
   type RunningService,
   createMigratedTestDatabase,
   databaseEnv,
@@ -12,6 +13,7 @@ import {
   freePort,
   kafkaEnv,
   pointsEarnedFixture,
+  projectionDifferences,
   provisionTestKafka,
   startService,
   uniqueTestId,
@@ -172,5 +174,30 @@ describe('rebuilding the ledger projection from the log without downtime', () =>
     }, 'the rebuild to finish');
     expect(finished).toMatchObject({ state: 'finished', outcome: { kind: 'swapped', comparison: { members: 40, differing: 0 } } });
     expect((await listProjectionSchemas(db)).previous).toHaveLength(1);
+  }, 120_000);
+
+  it('events published without pause through the whole rebuild and its swap are applied exactly once, in whichever version is live', async () => {
+    const events = ledger(1_200);
+    await publisher.publish(events.slice(0, 1_000));
+    await eventually(async () => ((await liveApplied()) === 1_000 ? true : undefined), 'the live projector to apply the first events');
+
+    // A steady trickle, so live applies are in flight (or blocked on the swap lock) when the swap comes.
+    let rebuilding = true;
+    let sent = 1_000;
+    const trickle = (async () => {
+      while (rebuilding && sent < events.length) {
+        await publisher.publish(events.slice(sent, sent + 10));
+        sent += 10;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    const outcome = await rebuild().run();
+    rebuilding = false;
+    await trickle;
+    await publisher.publish(events.slice(sent));
+
+    expect(outcome).toMatchObject({ kind: 'swapped', comparison: { differing: 0 } });
+    await eventually(async () => ((await liveApplied()) === events.length ? true : undefined), 'the live projector to apply everything');
+    expect(await projectionDifferences(db, foldLedgerBalances(events))).toEqual(PROJECTION_EQUALS_FOLD);
   }, 120_000);
 });
