@@ -199,4 +199,16 @@ describe('applyLedgerBatch on the real Postgres', () => {
       [1, 1],
     ]);
   });
+
+  it("a balance's updated_at is the recording time of its latest event, however the events were batched", async () => {
+    const at = (eventId: string, recordedAt: string) =>
+      pointsEarnedFixture({ points: 5, pending: false, metadata: { eventId, memberId: 'm-t', recordedAt } });
+    // The later-recorded event comes first in the fetch: the last one applied is not the latest.
+    await applyLedgerBatch(db, CONSUMER, batch(0, 0, [at('late', '2026-11-22T12:00:00.000Z'), at('early', '2026-11-22T08:00:00.000Z')]));
+    await applyLedgerBatch(db, CONSUMER, batch(0, 2, [at('earlier', '2026-11-22T07:00:00.000Z')]));
+    expect(await db.selectFrom('member_balances').select(['active', 'updated_at']).where('member_id', '=', 'm-t').executeTakeFirstOrThrow()).toEqual({
+      active: 15,
+      updated_at: '2026-11-22T12:00:00.000Z',
+    });
+  });
 });

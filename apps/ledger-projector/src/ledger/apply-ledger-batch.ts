@@ -12,7 +12,7 @@ export interface PartitionGap {
 }
 
 /** What a new bucket adds to its member's balance. */
-type BalanceDelta = { tenant_id: string; member_id: string; currency: string; active: number; pending: number; qualifying: number };
+type BalanceDelta = { tenant_id: string; member_id: string; currency: string; active: number; pending: number; qualifying: number; recorded_at: string };
 
 /**
  * Applies one batch of one partition exactly once: the rows and the consumer's next offset are
@@ -63,9 +63,7 @@ export async function applyLedgerBatches(
 
     const applied = await insertNewEntries(trx, changes);
     const created = await insertBuckets(trx, applied);
-    // Rows carry the time of the events that changed them, never the wall clock: a rebuild matches.
-    const lastRecordedAt = applied.at(-1)?.entry.recorded_at ?? '';
-    await moveAndSettle(trx, consumer, applied, created, lastRecordedAt, advanced);
+    await moveAndSettle(trx, consumer, applied, created, advanced);
     return { applied: applied.length, gaps };
   });
 }
@@ -138,14 +136,15 @@ async function insertBuckets(trx: Transaction<Database>, changes: readonly Ledge
   const buckets = changes.flatMap((c) => (c.newBucket === null ? [] : [c.newBucket]));
   if (buckets.length === 0) return [];
   const col = <T>(f: (b: (typeof buckets)[number]) => T) => buckets.map(f);
-  const { rows } = await sql<{ tenant_id: string; member_id: string; currency: string; pending: boolean; remaining: number; amount: number }>`
+  const recordedAt = new Map(changes.flatMap((c) => (c.newBucket === null ? [] : [[`${c.newBucket.tenant_id}\u0000${c.newBucket.bucket_id}`, c.entry.recorded_at] as const])));
+  const { rows } = await sql<{ tenant_id: string; bucket_id: string; member_id: string; currency: string; pending: boolean; remaining: number; amount: number }>`
     insert into point_buckets (tenant_id, bucket_id, member_id, currency, amount, remaining, pending, earned_at, active_from, expires_at, source_transaction_id)
     select * from unnest(
       ${col((b) => b.tenant_id)}::text[], ${col((b) => b.bucket_id)}::text[], ${col((b) => b.member_id)}::text[], ${col((b) => b.currency)}::text[],
       ${col((b) => b.amount)}::bigint[], ${col((b) => b.remaining)}::bigint[], ${col((b) => b.pending)}::boolean[], ${col((b) => b.earned_at)}::text[],
       ${col((b) => b.active_from)}::text[], ${col((b) => b.expires_at ?? null)}::text[], ${col((b) => b.source_transaction_id ?? null)}::text[])
     on conflict (tenant_id, bucket_id) do nothing
-    returning tenant_id, member_id, currency, pending, remaining, amount`.execute(trx);
+    returning tenant_id, bucket_id, member_id, currency, pending, remaining, amount`.execute(trx);
   // Points earned active qualify at once; pending ones when they are activated.
   return rows.map((b) => ({
     tenant_id: b.tenant_id,
@@ -154,6 +153,7 @@ async function insertBuckets(trx: Transaction<Database>, changes: readonly Ledge
     active: b.pending ? 0 : b.remaining,
     pending: b.pending ? b.remaining : 0,
     qualifying: b.pending ? 0 : b.amount,
+    recorded_at: recordedAt.get(`${b.tenant_id}\u0000${b.bucket_id}`) ?? '',
   }));
 }
 
@@ -169,16 +169,16 @@ async function moveAndSettle(
   consumer: string,
   changes: readonly LedgerRowChanges[],
   created: readonly BalanceDelta[],
-  recordedAt: string,
   advanced: readonly { topic: string; partition: number; next: number }[],
 ): Promise<void> {
-  const perKind = new Map<string, { tenant: string; bucketId: string; kind: MovementKind; delta: number }>();
+  const perKind = new Map<string, { tenant: string; bucketId: string; kind: MovementKind; delta: number; recordedAt: string }>();
   const debts = new Map<string, { tenant: string; member: string; debt: number }>();
   for (const c of changes) {
     for (const m of c.bucketMovements) {
       const key = JSON.stringify([c.entry.tenant_id, m.bucketId, m.kind]);
-      const row = perKind.get(key) ?? { tenant: c.entry.tenant_id, bucketId: m.bucketId, kind: m.kind, delta: 0 };
+      const row = perKind.get(key) ?? { tenant: c.entry.tenant_id, bucketId: m.bucketId, kind: m.kind, delta: 0, recordedAt: '' };
       row.delta += m.delta;
+      if (c.entry.recorded_at > row.recordedAt) row.recordedAt = c.entry.recorded_at;
       perKind.set(key, row);
     }
     if (c.debtDelta !== 0) {
@@ -193,8 +193,9 @@ async function moveAndSettle(
   if (moves.length === 0 && created.length === 0 && owed.length === 0 && advanced.length === 0) return;
   await sql`
     with movement as (
-      select * from unnest(${moves.map((m) => m.tenant)}::text[], ${moves.map((m) => m.bucketId)}::text[], ${moves.map((m) => m.kind)}::text[], ${moves.map((m) => m.delta)}::bigint[])
-        as m(tenant_id, bucket_id, kind, delta)),
+      select * from unnest(${moves.map((m) => m.tenant)}::text[], ${moves.map((m) => m.bucketId)}::text[], ${moves.map((m) => m.kind)}::text[], ${moves.map((m) => m.delta)}::bigint[],
+        ${moves.map((m) => m.recordedAt)}::text[])
+        as m(tenant_id, bucket_id, kind, delta, recorded_at)),
     moved as (
       update point_buckets as b set remaining = b.remaining + t.delta
       from (select tenant_id, bucket_id, sum(delta)::bigint as delta from movement group by tenant_id, bucket_id) as t
@@ -207,22 +208,25 @@ async function moveAndSettle(
         case when m.kind = 'spent' then -m.delta else 0 end as spent,
         case when m.kind = 'reversed' then -m.delta else 0 end as reversed,
         case when m.kind = 'debited' then -m.delta else 0 end as debited,
-        case when m.kind <> 'spent' and not b.pending then m.delta else 0 end as qualifying
+        case when m.kind <> 'spent' and not b.pending then m.delta else 0 end as qualifying,
+        m.recorded_at
       from moved b join movement m using (tenant_id, bucket_id)
       union all
-      select tenant_id, member_id, currency, active, pending, 0, 0, 0, qualifying
+      select tenant_id, member_id, currency, active, pending, 0, 0, 0, qualifying, recorded_at
       from unnest(${created.map((d) => d.tenant_id)}::text[], ${created.map((d) => d.member_id)}::text[], ${created.map((d) => d.currency)}::text[],
-        ${created.map((d) => d.active)}::bigint[], ${created.map((d) => d.pending)}::bigint[], ${created.map((d) => d.qualifying)}::bigint[])
-        as c(tenant_id, member_id, currency, active, pending, qualifying)),
+        ${created.map((d) => d.active)}::bigint[], ${created.map((d) => d.pending)}::bigint[], ${created.map((d) => d.qualifying)}::bigint[],
+        ${created.map((d) => d.recorded_at)}::text[])
+        as c(tenant_id, member_id, currency, active, pending, qualifying, recorded_at)),
     balances as (
       insert into member_balances (tenant_id, member_id, currency, active, pending, spent, reversed, debited, qualifying, updated_at)
-      select tenant_id, member_id, currency, sum(active)::bigint, sum(pending)::bigint, sum(spent)::bigint, sum(reversed)::bigint, sum(debited)::bigint, sum(qualifying)::bigint, ${recordedAt}
+      select tenant_id, member_id, currency, sum(active)::bigint, sum(pending)::bigint, sum(spent)::bigint, sum(reversed)::bigint, sum(debited)::bigint, sum(qualifying)::bigint, max(recorded_at)
       from deltas group by tenant_id, member_id, currency
       on conflict (tenant_id, member_id, currency) do update set
         active = member_balances.active + excluded.active, pending = member_balances.pending + excluded.pending,
         spent = member_balances.spent + excluded.spent, reversed = member_balances.reversed + excluded.reversed,
         debited = member_balances.debited + excluded.debited, qualifying = member_balances.qualifying + excluded.qualifying,
-        updated_at = excluded.updated_at),
+        -- The recording time of the latest event that changed the row, however events were batched.
+        updated_at = greatest(member_balances.updated_at, excluded.updated_at)),
     -- Existing debts change in place; an upsert would check the constraint (debt >= 0) on the
     -- proposed row, the bare delta, and refuse a repayment of a debt recorded in an earlier batch.
     debts_changed as (

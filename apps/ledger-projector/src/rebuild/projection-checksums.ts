@@ -18,8 +18,8 @@ export interface ChecksumComparison {
 
 /**
  * One checksum per member over everything the projection holds for them: balances per currency,
- * every bucket, the debt, and the count and sum of the history. Times of writing (`updated_at`)
- * are left out: they depend on how events were batched, not on the events.
+ * every bucket, the debt, and the count and sum of the history. `updated_at` is left out: it is
+ * the recording time of the member's latest event, which the history already pins down.
  */
 const memberChecksums = (schema: string) => sql`
   select tenant_id, member_id, md5(string_agg(part, '|' order by part)) as checksum from (
