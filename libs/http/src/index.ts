@@ -10,3 +10,4 @@ export * from './health.http.controller';
 export * from './storefront-signature';
 export * from './tenant-auth.guard';
 export * from './admin-key.guard';
+export * from './external-id';

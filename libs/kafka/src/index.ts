@@ -6,6 +6,7 @@ export * from './registry/schema-registry';
 export * from './registry/wire-format';
 export * from './codec/ledger-event.codec';
 export * from './publishing/event-publisher';
+export * from './consistency-token';
 export * from './publishing/kafka-event-publisher';
 export * from './consuming/ledger-batch-consumer';
 export * from './provisioning/ensure-topics';

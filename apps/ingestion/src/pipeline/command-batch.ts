@@ -2,7 +2,7 @@ import { type Kysely } from 'kysely';
 import { type Database } from '@loyalty/db';
 import { type Decision, type DecisionContext, type MemberState, evolveMember, reject } from '@loyalty/domain';
 import { problemType } from '@loyalty/http';
-import { type EventPublisher, InfrastructureError, type LogPosition } from '@loyalty/kafka';
+import { type EventPublisher, InfrastructureError, type LogPosition, consistencyTokenOf } from '@loyalty/kafka';
 import { type CommandOutcome, type MemberCommand } from './member-command';
 import { type ProgramCatalog } from './program-catalog';
 import { type MemberRef, type PendingBatch, type StoredCommand, commandKeyOf, findCommands, findCommandsAndBacklog, insertCommands, markPublished, memberKeyOf } from './command-store';
@@ -25,7 +25,6 @@ export interface BatchItem {
 /** A command's answer before its events' positions are known. */
 type Draft = { kind: 'final'; outcome: CommandOutcome } | { kind: 'publish'; stored: StoredCommand; replayed: boolean };
 
-export const consistencyToken = (position: LogPosition): string => `v1.${position.partition}.${position.offset}`;
 
 function answer(stored: StoredCommand, replayed: boolean): CommandOutcome {
   if (stored.status >= 400) return { status: stored.status, body: stored.summary, replayed };
@@ -196,7 +195,7 @@ async function publishAll(deps: BatchDependencies, batches: readonly PendingBatc
       index += c.eventCount;
       const last = positions[index - 1];
       if (c.eventCount === 0 || last === undefined) return null;
-      const token = consistencyToken(last);
+      const token = consistencyTokenOf(last);
       byCommand.set(commandKeyOf(c), token);
       return token;
     });

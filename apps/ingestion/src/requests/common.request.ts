@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { MAX_LINE_AMOUNT_MINOR } from '@loyalty/domain';
 
 /** Ids are opaque to us but never free text: no separators, control characters or huge strings. */
-export const externalId = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:@-]+$/, 'may hold letters, digits and . _ : @ -');
+export { externalId } from '@loyalty/http';
 
 export const isoDateTime = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time with an offset, e.g. 2026-11-22T10:00:00Z' });
 

@@ -4,11 +4,10 @@ import { type Kysely } from 'kysely';
 import type pg from 'pg';
 import { z } from 'zod';
 import { type Database } from '@loyalty/db';
-import { ApiKeyGuard, ProblemException, TenantId, ZodValidationPipe } from '@loyalty/http';
+import { ApiKeyGuard, externalId, ProblemException, TenantId, ZodValidationPipe } from '@loyalty/http';
 import { PROJECTION_POSITIONS, type ProjectionPositions } from '../consistency/projection-positions';
 import { ReadYourWritesInterceptor } from '../consistency/read-your-writes.interceptor';
 import { DATABASE, QUERY_POOL } from '../database.provider';
-import { memberIdParam } from '../member-id.param';
 import { HistoryTooLongError, type MemberBalanceAsOfView, getBalanceAsOf } from './get-balance-as-of.query';
 import { type MemberBalanceView, getMemberBalance } from './get-member-balance.query';
 
@@ -45,7 +44,7 @@ export class GetMemberBalanceHttpController {
   @ApiResponse({ status: 503, description: 'The consistency token was not reached within the bound; retry' })
   async balance(
     @TenantId() tenantId: string,
-    @Param('memberId', new ZodValidationPipe(memberIdParam)) memberId: string,
+    @Param('memberId', new ZodValidationPipe(externalId)) memberId: string,
     @Query(new ZodValidationPipe(balanceQuery)) query: z.infer<typeof balanceQuery>,
   ): Promise<MemberBalanceView | MemberBalanceAsOfView> {
     if (query.asOf !== undefined) {

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { consistencyTokenOf } from '../consistency/consistency-token';
+import { consistencyTokenOf } from '@loyalty/kafka';
 import { type ProjectionPositions } from '../consistency/projection-positions';
 
 /** Where a currency's points are, and where the others went. */

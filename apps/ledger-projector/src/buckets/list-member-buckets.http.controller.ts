@@ -3,10 +3,9 @@ import { ApiOperation, ApiQuery, ApiResponse, ApiSecurity, ApiTags } from '@nest
 import { type Kysely } from 'kysely';
 import { z } from 'zod';
 import { type Database } from '@loyalty/db';
-import { ApiKeyGuard, TenantId, ZodValidationPipe } from '@loyalty/http';
+import { ApiKeyGuard, externalId, TenantId, ZodValidationPipe } from '@loyalty/http';
 import { ReadYourWritesInterceptor } from '../consistency/read-your-writes.interceptor';
 import { DATABASE } from '../database.provider';
-import { memberIdParam } from '../member-id.param';
 import { type BucketView, listMemberBuckets } from './list-member-buckets.query';
 
 const bucketsQuery = z.strictObject({
@@ -29,7 +28,7 @@ export class ListMemberBucketsHttpController {
   @ApiResponse({ status: 200, description: 'Up to 1,000 buckets; an empty list when the member has none' })
   async buckets(
     @TenantId() tenantId: string,
-    @Param('memberId', new ZodValidationPipe(memberIdParam)) memberId: string,
+    @Param('memberId', new ZodValidationPipe(externalId)) memberId: string,
     @Query(new ZodValidationPipe(bucketsQuery)) query: z.infer<typeof bucketsQuery>,
   ): Promise<{ tenantId: string; memberId: string; buckets: BucketView[] }> {
     return { tenantId, memberId, buckets: await listMemberBuckets(this.db, tenantId, memberId, query.include === 'all') };

@@ -1,6 +1,6 @@
 import { type Kysely } from 'kysely';
 import { type Database } from '@loyalty/db';
-import { type LogPosition } from './consistency-token';
+import { type TokenPosition } from '@loyalty/kafka';
 
 /** Polling starts fast (a write usually lands within a batch or two) and backs off. */
 const FIRST_POLL_MS = 5;
@@ -33,7 +33,7 @@ export class ProjectionPositions {
   }
 
   /** Waits until the projection has applied `position`, for at most `timeoutMs`; false if it has not. */
-  async reached(position: LogPosition, timeoutMs: number): Promise<boolean> {
+  async reached(position: TokenPosition, timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     let pause = FIRST_POLL_MS;
     for (;;) {

@@ -1,7 +1,7 @@
 import { type CallHandler, type ExecutionContext, HttpStatus, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
 import { type Observable, from, switchMap } from 'rxjs';
 import { ProblemException } from '@loyalty/http';
-import { parseConsistencyToken } from './consistency-token';
+import { parseConsistencyToken } from '@loyalty/kafka';
 import { PROJECTION_POSITIONS, type ProjectionPositions } from './projection-positions';
 
 /** How long a read waits for its consistency token; past it the answer is 503, never stale data. */

@@ -3,10 +3,9 @@ import { ApiOperation, ApiQuery, ApiResponse, ApiSecurity, ApiTags } from '@nest
 import { type Kysely } from 'kysely';
 import { z } from 'zod';
 import { type Database } from '@loyalty/db';
-import { ApiKeyGuard, TenantId, ZodValidationPipe } from '@loyalty/http';
+import { ApiKeyGuard, externalId, TenantId, ZodValidationPipe } from '@loyalty/http';
 import { ReadYourWritesInterceptor } from '../consistency/read-your-writes.interceptor';
 import { DATABASE } from '../database.provider';
-import { memberIdParam } from '../member-id.param';
 import { type ExpirationView, listMemberExpirations } from './list-member-expirations.query';
 
 const expirationsQuery = z.strictObject({
@@ -31,7 +30,7 @@ export class ListMemberExpirationsHttpController {
   @ApiResponse({ status: 200, description: 'The expirations, with their total per currency' })
   async expirations(
     @TenantId() tenantId: string,
-    @Param('memberId', new ZodValidationPipe(memberIdParam)) memberId: string,
+    @Param('memberId', new ZodValidationPipe(externalId)) memberId: string,
     @Query(new ZodValidationPipe(expirationsQuery)) query: z.infer<typeof expirationsQuery>,
   ): Promise<{ tenantId: string; memberId: string; expirations: ExpirationView[]; totals: Record<string, number> }> {
     const until = query.until === undefined ? null : new Date(query.until).toISOString();

@@ -3,10 +3,9 @@ import { ApiOperation, ApiQuery, ApiResponse, ApiSecurity, ApiTags } from '@nest
 import { type Kysely } from 'kysely';
 import { z } from 'zod';
 import { type Database } from '@loyalty/db';
-import { ApiKeyGuard, ProblemException, TenantId, ZodValidationPipe } from '@loyalty/http';
+import { ApiKeyGuard, externalId, ProblemException, TenantId, ZodValidationPipe } from '@loyalty/http';
 import { ReadYourWritesInterceptor } from '../consistency/read-your-writes.interceptor';
 import { DATABASE } from '../database.provider';
-import { memberIdParam } from '../member-id.param';
 import { decodeHistoryCursor } from './history-cursor';
 import { type HistoryPage, listMemberHistory } from './list-member-history.query';
 
@@ -33,7 +32,7 @@ export class ListMemberHistoryHttpController {
   @ApiResponse({ status: 400, description: 'A cursor that is not one this API handed out' })
   async history(
     @TenantId() tenantId: string,
-    @Param('memberId', new ZodValidationPipe(memberIdParam)) memberId: string,
+    @Param('memberId', new ZodValidationPipe(externalId)) memberId: string,
     @Query(new ZodValidationPipe(historyQuery)) query: z.infer<typeof historyQuery>,
   ): Promise<{ tenantId: string; memberId: string } & HistoryPage> {
     let before: number | null = null;

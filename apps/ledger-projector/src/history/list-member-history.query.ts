@@ -1,5 +1,6 @@
 import { type Kysely } from 'kysely';
 import { type Database } from '@loyalty/db';
+import { consistencyTokenOf } from '@loyalty/kafka';
 import { encodeHistoryCursor } from './history-cursor';
 
 export interface HistoryEntryView {
@@ -52,7 +53,7 @@ export async function listMemberHistory(db: Kysely<Database>, tenantId: string, 
       occurredAt: r.occurred_at,
       recordedAt: r.recorded_at,
       programVersion: r.program_version,
-      position: `v1.${r.log_partition}.${r.log_offset}`,
+      position: consistencyTokenOf({ partition: r.log_partition, offset: r.log_offset }),
     })),
     nextCursor: rows.length > limit && last !== undefined ? encodeHistoryCursor(last.log_offset) : null,
   };

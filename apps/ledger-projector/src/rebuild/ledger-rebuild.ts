@@ -97,15 +97,20 @@ export class LedgerRebuild {
 
   async run(): Promise<RebuildOutcome> {
     const { db } = this.deps;
-    await this.requireLiveProjection();
+    const admin = this.deps.kafka.admin();
+    await admin.connect();
+    try {
+      await this.requireLiveProjection(admin);
+    } catch (error) {
+      await admin.disconnect().catch(() => undefined);
+      throw error;
+    }
     const version = await nextProjectionVersion(db);
     const schema = buildSchema(version);
     const group = `${this.deps.liveGroup}.rebuild-${version}`;
     this.log(`building version ${version} in schema ${schema} as consumer group ${group}`);
     this.build = await createProjectionVersion(db, this.deps.databaseConfig, schema);
     const restoreIndexes = await deferSecondaryIndexes(db, schema);
-    const admin = this.deps.kafka.admin();
-    await admin.connect();
     const started = Date.now();
     try {
       await this.startConsuming(group);
@@ -145,19 +150,13 @@ export class LedgerRebuild {
    * A rebuild replaces a live projection: refuse to build (possibly for minutes) when the live
    * group has applied nothing while the log holds events (a mistyped group, say).
    */
-  private async requireLiveProjection(): Promise<void> {
+  private async requireLiveProjection(admin: ReturnType<Kafka['admin']>): Promise<void> {
     const { topic } = this.deps.topology;
     const live = await storedOffsets(this.deps.db, LIVE_SCHEMA, this.deps.liveGroup, topic);
     if ([...live.values()].some((next) => next > 0)) return;
-    const admin = this.deps.kafka.admin();
-    await admin.connect();
-    try {
-      const ends = await admin.fetchTopicOffsets(topic);
-      if (ends.some((p) => Number(p.high) > 0)) {
-        throw new Error(`the live projection has applied nothing as consumer group ${this.deps.liveGroup} while ${topic} holds events: is LEDGER_PROJECTOR_GROUP the live projector's?`);
-      }
-    } finally {
-      await admin.disconnect();
+    const ends = await admin.fetchTopicOffsets(topic);
+    if (ends.some((p) => Number(p.high) > 0)) {
+      throw new Error(`the live projection has applied nothing as consumer group ${this.deps.liveGroup} while ${topic} holds events: is LEDGER_PROJECTOR_GROUP the live projector's?`);
     }
   }
 
