@@ -125,6 +125,11 @@ export function projectLedgerEvent(event: LedgerEvent, position: { partition: nu
     case 'ReturnRecorded':
     case 'ActivityRecorded':
     case 'ReengagementOfferGranted':
+    case 'PointsActivated':
+    case 'PointsExpired':
+    case 'TierChanged':
+    case 'PointsExpiringSoon':
+    case 'TierDowngradeRisk':
       // No points move; members, tiers and history of these arrive with the projector issue.
       return null;
     default: {

@@ -137,6 +137,17 @@ export function evolveMember(state: MemberState, event: LedgerEvent): MemberStat
         },
       };
     }
+    case 'PointsActivated': {
+      const bucket = state.buckets[event.data.bucketId];
+      return bucket === undefined ? state : { ...state, buckets: { ...state.buckets, [bucket.bucketId]: { ...bucket, pending: false } } };
+    }
+    case 'PointsExpired':
+      return { ...state, buckets: moveBuckets(state.buckets, [{ bucketId: event.data.bucketId, points: event.data.points }], -1) };
+    // Tiers and warnings are the rules service's; nothing the write side decides depends on them.
+    case 'TierChanged':
+    case 'PointsExpiringSoon':
+    case 'TierDowngradeRisk':
+      return state;
     default: {
       const unreachable: never = event;
       throw new Error(`unhandled event ${JSON.stringify(unreachable)}`);

@@ -18,6 +18,42 @@ const activitySchema = z.strictObject({
   limit: z.strictObject({ count: z.number().int().min(1).max(10_000), period: z.enum(['day', 'week', 'month', 'year']) }).nullable(),
 });
 
+const tierLevelSchema = z.strictObject({
+  id: slug,
+  name: z.string().min(1).max(64),
+  /** Qualifying points from which a member holds this tier. */
+  threshold: z.number().int().min(0).max(1_000_000_000),
+});
+
+/** The seeds' Bronze / Silver / Gold ladder; Bronze is held from enrolment. */
+export const DEFAULT_TIERS = {
+  levels: [
+    { id: 'bronze', name: 'Bronze', threshold: 0 },
+    { id: 'silver', name: 'Silver', threshold: 1000 },
+    { id: 'gold', name: 'Gold', threshold: 5000 },
+  ],
+  downgrade: 'to-supported' as const,
+  graceDays: 0,
+};
+
+const tiersSchema = z
+  .strictObject({
+    /** Ascending thresholds; the first is 0 (the tier every member starts in). */
+    levels: z.array(tierLevelSchema).min(1).max(20),
+    /** Down to the tier the qualifying points support, or one tier at a time. */
+    downgrade: z.enum(['to-supported', 'one-tier']),
+    /** Days a member keeps a tier after dropping below it; re-earning within them keeps it. */
+    graceDays: z.number().int().min(0).max(365),
+  })
+  .superRefine((t, ctx) => {
+    if (t.levels[0]?.threshold !== 0) ctx.addIssue({ code: 'custom', path: ['levels', 0, 'threshold'], message: 'the first tier starts at 0' });
+    t.levels.forEach((level, i) => {
+      const previous = t.levels[i - 1];
+      if (previous !== undefined && level.threshold <= previous.threshold) ctx.addIssue({ code: 'custom', path: ['levels', i, 'threshold'], message: 'thresholds must increase' });
+    });
+    if (new Set(t.levels.map((l) => l.id)).size !== t.levels.length) ctx.addIssue({ code: 'custom', path: ['levels'], message: 'tier ids must be unique' });
+  });
+
 export const CUSTOM_TIERS = ['vip', 'employee'] as const;
 export type CustomTier = (typeof CUSTOM_TIERS)[number];
 
@@ -54,6 +90,9 @@ export const programConfigSchema = z
     activities: z.record(slug, activitySchema),
     returns: z.strictObject({ whenAlreadySpent: z.enum(['deduct-available', 'allow-negative']) }),
     reengagement: z.strictObject({ activityType: slug, bonusPoints: z.number().int().min(0), currency: slug, windowDays: z.number().int().min(1).max(365) }),
+    tiers: tiersSchema.default(DEFAULT_TIERS),
+    /** Days ahead a member is warned, once per bucket, that points expire (and that a tier is at risk). */
+    expiryWarningDays: z.number().int().min(1).max(365).default(7),
   })
   .superRefine((p, ctx) => {
     const currencies = new Set(Object.keys(p.currencies));
@@ -88,4 +127,6 @@ export const DEFAULT_PROGRAM: ProgramConfig = {
   },
   returns: { whenAlreadySpent: 'deduct-available' },
   reengagement: { activityType: 'product-usage', bonusPoints: 200, currency: 'temporary', windowDays: 14 },
+  tiers: DEFAULT_TIERS,
+  expiryWarningDays: 7,
 };

@@ -184,6 +184,67 @@ export interface ReengagementOfferGranted {
   readonly validUntil: string;
 }
 
+/** Pending points became active at the tenant's day boundary (the return window is over). Decided by ingestion on the rules service's command, so the write model and the log agree. */
+export interface PointsActivated {
+  readonly bucketId: string;
+  readonly currency: string;
+  /** Points of the bucket that became active (what is left of it after returns). */
+  readonly points: number;
+  /** The day boundary that activated them (ISO-8601 UTC). */
+  readonly activatedAt: string;
+}
+
+/** What was left of a bucket expired at the tenant's day boundary. Decided by ingestion on the rules service's command, on the write model that also decides spending. */
+export interface PointsExpired {
+  readonly bucketId: string;
+  readonly currency: string;
+  /** Points taken from the bucket: what remained (0 when it was all spent). */
+  readonly points: number;
+  /** The bucket's expiry date. */
+  readonly expiresAt: string;
+  /** The day boundary that expired it (ISO-8601 UTC). */
+  readonly expiredAt: string;
+}
+
+/** The member's threshold tier changed. direction is the seeds' levelMoveUp / levelMoveDown. */
+export interface TierChanged {
+  /** Tier before; null for the first tier on enrolment. */
+  readonly from: null | string;
+  readonly to: string;
+  readonly direction: 'UP' | 'DOWN';
+  readonly reason: 'EARNED' | 'EXPIRED' | 'REVERSED' | 'MANUAL' | 'CONFIG_CHANGE' | 'ENROLLED';
+  /** Qualifying points at the change. */
+  readonly qualifyingPoints: number;
+  /** Assigned tiers (vip, employee) held at the change. */
+  readonly customTiers: readonly (string)[];
+  /** When the change took effect (ISO-8601 UTC). */
+  readonly changedAt: string;
+}
+
+/** A warning, once per bucket: its remaining points expire within the program's warning window. */
+export interface PointsExpiringSoon {
+  readonly bucketId: string;
+  readonly currency: string;
+  /** Points that will expire if not spent. */
+  readonly points: number;
+  readonly expiresAt: string;
+}
+
+/** The seeds' 'you are about to lose Gold': points expiring soon would take the member below their tier. */
+export interface TierDowngradeRisk {
+  /** The tier at risk. */
+  readonly tier: string;
+  /** The tier the member would drop to. */
+  readonly downgradeTo: string;
+  /** Qualifying points to earn before the deadline to keep the tier. */
+  readonly pointsNeeded: number;
+  readonly qualifyingPoints: number;
+  /** Qualifying points expiring by the deadline. */
+  readonly expiringPoints: number;
+  /** When the points expire (ISO-8601 UTC). */
+  readonly deadline: string;
+}
+
 /** Payload of each ledger event type; the type is the Avro union branch's short name. */
 export interface LedgerEventDataByType {
   readonly MemberEnrolled: MemberEnrolled;
@@ -199,7 +260,12 @@ export interface LedgerEventDataByType {
   readonly PointsReversed: PointsReversed;
   readonly PointsAdjusted: PointsAdjusted;
   readonly ReengagementOfferGranted: ReengagementOfferGranted;
+  readonly PointsActivated: PointsActivated;
+  readonly PointsExpired: PointsExpired;
+  readonly TierChanged: TierChanged;
+  readonly PointsExpiringSoon: PointsExpiringSoon;
+  readonly TierDowngradeRisk: TierDowngradeRisk;
 }
 
-export const LEDGER_EVENT_TYPES = ['MemberEnrolled', 'MemberProfileUpdated', 'CustomTierAssigned', 'CustomTierRevoked', 'PurchaseRecorded', 'ReturnRecorded', 'ActivityRecorded', 'PointsEarned', 'PointsSpent', 'RedemptionCancelled', 'PointsReversed', 'PointsAdjusted', 'ReengagementOfferGranted'] as const;
+export const LEDGER_EVENT_TYPES = ['MemberEnrolled', 'MemberProfileUpdated', 'CustomTierAssigned', 'CustomTierRevoked', 'PurchaseRecorded', 'ReturnRecorded', 'ActivityRecorded', 'PointsEarned', 'PointsSpent', 'RedemptionCancelled', 'PointsReversed', 'PointsAdjusted', 'ReengagementOfferGranted', 'PointsActivated', 'PointsExpired', 'TierChanged', 'PointsExpiringSoon', 'TierDowngradeRisk'] as const;
 export const LEDGER_EVENT_NAMESPACE = 'com.loyalty.ledger';
