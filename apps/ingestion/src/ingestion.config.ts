@@ -17,8 +17,7 @@ import {
 } from '@loyalty/config';
 import { z } from 'zod';
 import { type PipelineOptions, PIPELINE_MODES } from './pipeline/command-pipeline';
-import { type ProgramCatalog } from './pipeline/program-catalog';
-import { loadProgramCatalog } from './program/program-files';
+import { type ProgramCatalog, loadProgramCatalog } from '@loyalty/programs';
 
 export interface IngestionSettings {
   readonly kafka: KafkaConfig;

@@ -4,7 +4,7 @@ import { type Decision, type DecisionContext, type MemberState, evolveMember, re
 import { problemType } from '@loyalty/http';
 import { type EventPublisher, InfrastructureError, type LogPosition, consistencyTokenOf } from '@loyalty/kafka';
 import { type CommandOutcome, type MemberCommand } from './member-command';
-import { type ProgramCatalog } from './program-catalog';
+import { type ProgramCatalog } from '@loyalty/programs';
 import { type MemberRef, type PendingBatch, type StoredCommand, commandKeyOf, findCommands, findCommandsAndBacklog, insertCommands, markPublished, memberKeyOf } from './command-store';
 import { type LoadedMember, loadMembers, memberWrites } from './member-state-store';
 import { type StateNeeds, mergeNeeds } from './state-needs';

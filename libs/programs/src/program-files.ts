@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '@loyalty/config';
 import { DEFAULT_PROGRAM, type TenantProgram, tenantProgramSchema } from '@loyalty/domain';
-import { ProgramCatalog } from '../pipeline/program-catalog';
+import { ProgramCatalog } from './program-catalog';
 
 /**
  * Loads every tenant's program from `<dir>/<tenant>.json` (`default.json` for tenants without one).

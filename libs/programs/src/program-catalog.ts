@@ -7,6 +7,16 @@ export class ProgramCatalog {
     private readonly fallback: TenantProgram,
   ) {}
 
+  /** The tenant's effective-dated versions (the default program's when it has no file). */
+  of(tenantId: string): TenantProgram {
+    return this.tenants.get(tenantId) ?? this.fallback;
+  }
+
+  /** Tenants with a program file of their own. */
+  tenantIds(): string[] {
+    return [...this.tenants.keys()].sort();
+  }
+
   /** The version in force for the tenant at `time` (the time the request happened). */
   at(tenantId: string, time: string): ProgramConfig {
     const program = this.tenants.get(tenantId) ?? this.fallback;

@@ -1,0 +1,2 @@
+export * from './program-catalog';
+export * from './program-files';
