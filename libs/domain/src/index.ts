@@ -13,3 +13,6 @@ export * from './returns/return-reversal';
 export * from './decision/decision';
 export * from './earning/credit';
 export * from './balances/ledger-balances';
+export * from './time/tenant-day';
+export * from './tiers/tier-ladder';
+export * from './rules';
