@@ -8,6 +8,9 @@ API_KEYS_FILE="$SECRETS_DIR/api-keys.json"
 ADMIN_KEYS_FILE="$SECRETS_DIR/admin-keys.json"
 WEBHOOK_SECRETS_FILE="$SECRETS_DIR/webhook-secrets.json"
 DEV_TENANT="${DEV_TENANT:-demo}"
+# The adjustable clock (`npm run clock`): a development stack only, so time can be moved to show
+# activations and expiries. The services refuse it under NODE_ENV=production.
+LOYALTY_CLOCK_FILE="${LOYALTY_CLOCK_FILE:-$STACK_DIR/clock.json}"
 
 service_port() {
   case "$1" in
@@ -34,7 +37,7 @@ service_start() {
     set -a
     source "$STACK_ENV_FILE"
     set +a
-    export API_KEYS_FILE ADMIN_KEYS_FILE WEBHOOK_SECRETS_FILE INGESTION_PORT LEDGER_QUERY_PORT RULES_PORT CONNECTOR_PORT
+    export API_KEYS_FILE ADMIN_KEYS_FILE WEBHOOK_SECRETS_FILE LOYALTY_CLOCK_FILE INGESTION_PORT LEDGER_QUERY_PORT RULES_PORT CONNECTOR_PORT
     exec setsid nohup "$ROOT/infra/bin/node-run" "$ROOT/apps/$name/src/main.ts" >"$STACK_DIR/logs/$name.log" 2>&1 </dev/null
   ) &
   echo $! >"$pidfile"

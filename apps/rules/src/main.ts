@@ -8,7 +8,7 @@ async function main(): Promise<void> {
   const settings = loadConfigOrExit('rules', () => rulesSettings(process.env));
   await runHttpService(RulesModule.forRoot(settings), {
     title: 'Loyalty ledger: rules',
-    description: 'Derives tier changes, activations, expiries and warnings from the ledger (arrives with the rules issue).',
+    description: 'Derives tier changes, activations, expiries, warnings and re-engagement offers from the ledger and appends them.',
     http: settings.http,
   });
 }

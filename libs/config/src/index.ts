@@ -6,3 +6,7 @@ export * from './http.config';
 export * from './auth.config';
 export * from './webhook.config';
 export * from './admin.config';
+export * from './clock';
+export * from './clock-file';
+export * from './clock-adjustable';
+export * from './clock-env';

@@ -2,3 +2,4 @@ export * from './schema/database';
 export * from './create-database';
 export * from './migrate';
 export * from './migrations';
+export * from './schema/rules-tables';

@@ -12,4 +12,5 @@ export * from './consuming/ledger-batch-consumer';
 export * from './provisioning/ensure-topics';
 export * from './provisioning/register-schemas';
 export * from './ledger-wiring';
+export * from './ids/deterministic-id';
 export * from './kafka-health-probe';

@@ -3,6 +3,7 @@ import * as ingestionWriteModel from './ingestion/2026-11-22T01-00_ingestion-wri
 import * as ingestionBatchOutbox from './ingestion/2026-11-22T06-00_ingestion-batch-outbox';
 import * as ledgerSkeleton from './ledger/2026-11-22T00-00_ledger-skeleton';
 import * as ledgerMovements from './ledger/2026-11-22T07-00_ledger-movements';
+import * as rulesState from './rules/2026-11-22T08-00_rules-state';
 
 /**
  * Each service owns its tables and migrates them with its own migration set (and its own Kysely
@@ -10,7 +11,7 @@ import * as ledgerMovements from './ledger/2026-11-22T07-00_ledger-movements';
  * production. Listed statically (not read from disk) so code runs the same from source or an image.
  */
 export interface MigrationSet {
-  readonly name: 'ledger' | 'ingestion';
+  readonly name: 'ledger' | 'ingestion' | 'rules';
   readonly migrations: Readonly<Record<string, Migration>>;
 }
 
@@ -30,4 +31,11 @@ export const INGESTION_MIGRATIONS: MigrationSet = {
   },
 };
 
-export const ALL_MIGRATION_SETS: readonly MigrationSet[] = [LEDGER_MIGRATIONS, INGESTION_MIGRATIONS];
+export const RULES_MIGRATIONS: MigrationSet = {
+  name: 'rules',
+  migrations: {
+    '2026-11-22T08-00_rules-state': rulesState,
+  },
+};
+
+export const ALL_MIGRATION_SETS: readonly MigrationSet[] = [LEDGER_MIGRATIONS, INGESTION_MIGRATIONS, RULES_MIGRATIONS];

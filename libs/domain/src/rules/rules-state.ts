@@ -10,8 +10,6 @@ export interface RulesMember {
   /** The threshold tier held; null until the first TierChanged. */
   readonly tier: string | null;
   readonly tierChangedAt: string | null;
-  /** Tier changes so far: numbers the next one, so its event id is deterministic. */
-  readonly tierChanges: number;
   /** Active earned points not expired, reversed or debited (product.md); spending does not lower them. */
   readonly qualifying: number;
   readonly customTiers: readonly string[];
@@ -49,7 +47,6 @@ export function initialRulesMember(tenantId: string, memberId: string): RulesMem
     memberId,
     tier: null,
     tierChangedAt: null,
-    tierChanges: 0,
     qualifying: 0,
     customTiers: [],
     lastDrop: null,

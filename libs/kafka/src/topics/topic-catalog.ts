@@ -33,6 +33,9 @@ export const STOREFRONT_INPUT_TOPIC = 'loyalty.storefront.input.v1';
 /** Storefront input that could not be recorded, with the reason. */
 export const STOREFRONT_DLQ_TOPIC = 'loyalty.storefront.dlq.v1';
 
+/** The rules service's commands to ingestion's write model (activations, expiries, offers). */
+export const RULES_COMMANDS_TOPIC = 'loyalty.rules.commands.v1';
+
 /** Where `schemas/` is; overridable for packaged deployments. */
 export function schemasDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
   return env['SCHEMAS_DIR'] ?? join(__dirname, '..', '..', '..', '..', 'schemas');

@@ -1,0 +1,103 @@
+import { type Kysely, sql } from 'kysely';
+import { type RulesDatabase } from '@loyalty/db';
+import { type LedgerEvent, type RulesView, decideTier, evolveRules, needsDeduplication, tenantDayOf } from '@loyalty/domain';
+import { type LedgerBatch } from '@loyalty/kafka';
+import { type ProgramCatalog } from '@loyalty/programs';
+import { type OutboxItem, enqueue } from '../outbox/rules-outbox';
+import { firstSightings, loadViews, saveViews, viewKey } from '../state/rules-state.store';
+
+export interface ApplyRulesDeps {
+  readonly programs: ProgramCatalog;
+  readonly idFor: (...parts: string[]) => string;
+  readonly now: () => string;
+  /**
+   * Whether to decide tier changes. A state rebuild folds the log quietly: the decisions it would
+   * make are already in the log (the rules service's own events), and folding them reproduces them.
+   */
+  readonly decide: boolean;
+}
+
+export interface ApplyRulesResult {
+  readonly applied: number;
+  /** The batch started past the stored offset: nothing applied, resume here. */
+  readonly seekTo?: string;
+  /** Decisions were queued: the relay has something to publish. */
+  readonly queued: boolean;
+}
+
+/** The events the rules service itself appends: folding them again changes nothing, they trigger nothing. */
+const OWN_EVENTS = new Set<LedgerEvent['type']>(['TierChanged', 'PointsExpiringSoon', 'TierDowngradeRisk']);
+
+/**
+ * Folds one partition's batch into the rules state and decides the tier changes it causes, in one
+ * transaction with the partition's offset: a crash anywhere replays the batch from the stored
+ * offset, and the decisions (in the outbox) commit with the state they were decided on.
+ */
+export async function applyRulesBatch(db: Kysely<RulesDatabase>, consumer: string, batch: LedgerBatch, deps: ApplyRulesDeps): Promise<ApplyRulesResult> {
+  return db.transaction().execute(async (trx) => {
+    await sql`insert into rules_offsets (consumer, topic, partition, next_offset) values (${consumer}, ${batch.topic}, ${batch.partition}, 0) on conflict do nothing`.execute(trx);
+    const stored = await sql<{ next_offset: number }>`
+      select next_offset from rules_offsets where consumer = ${consumer} and topic = ${batch.topic} and partition = ${batch.partition} for update`.execute(trx);
+    const from = BigInt(stored.rows[0]?.next_offset ?? 0);
+    if (BigInt(batch.firstOffset) > from) return { applied: 0, seekTo: from.toString(), queued: false };
+    const fresh = batch.events.filter((e) => BigInt(e.offset) >= from).map((e) => e.event);
+    if (fresh.length === 0 && BigInt(batch.nextOffset) <= from) return { applied: 0, queued: false };
+
+    const members = new Map<string, { tenantId: string; memberId: string }>();
+    for (const e of fresh) members.set(viewKey(e.metadata.tenantId, e.metadata.memberId), { tenantId: e.metadata.tenantId, memberId: e.metadata.memberId });
+    const sorted = [...members.values()].sort((a, b) => (viewKey(a.tenantId, a.memberId) < viewKey(b.tenantId, b.memberId) ? -1 : 1));
+    const views = await loadViews(trx, sorted, { lock: true });
+    const firstSeen = await firstSightings(
+      trx,
+      fresh.filter(needsDeduplication).map((e) => ({ tenantId: e.metadata.tenantId, eventId: e.metadata.eventId })),
+    );
+
+    // Fold, remembering per member what a tier decision needs: the last foreign event and whether
+    // qualifying points went down (and why).
+    const touched = new Map<string, { cause: LedgerEvent; dropped: RulesView['member']['lastDrop'] }>();
+    const tenants = new Map<string, string>();
+    let applied = 0;
+    for (const event of fresh) {
+      const key = viewKey(event.metadata.tenantId, event.metadata.memberId);
+      if (needsDeduplication(event) && !firstSeen.delete(`${event.metadata.tenantId}|${event.metadata.eventId}`)) continue;
+      const before = views.get(key) as RulesView;
+      const after = evolveRules(before, event);
+      views.set(key, after);
+      applied += 1;
+      if (!tenants.has(event.metadata.tenantId)) tenants.set(event.metadata.tenantId, event.metadata.recordedAt);
+      if (OWN_EVENTS.has(event.type)) continue;
+      const dropped = after.member.qualifying < before.member.qualifying ? after.member.lastDrop : null;
+      touched.set(key, { cause: event, dropped: dropped ?? touched.get(key)?.dropped ?? null });
+    }
+
+    const outbox: OutboxItem[] = [];
+    if (deps.decide) {
+      for (const [key, { cause, dropped }] of touched) {
+        const program = deps.programs.at(cause.metadata.tenantId, cause.metadata.occurredAt);
+        const context = { idFor: deps.idFor, recordedAt: deps.now(), cause: { eventId: cause.metadata.eventId, correlationId: cause.metadata.correlationId } };
+        const decided = decideTier(views.get(key) as RulesView, dropped, cause.metadata.occurredAt, program, context);
+        views.set(key, decided.view);
+        outbox.push(...decided.events.map((payload) => ({ kind: 'event' as const, payload })));
+      }
+    }
+
+    await saveViews(trx, [...views.values()]);
+    const queued = (await enqueue(trx, outbox)) !== null;
+    await registerTenants(trx, tenants, deps.programs);
+    await sql`update rules_offsets set next_offset = ${batch.nextOffset} where consumer = ${consumer} and topic = ${batch.topic} and partition = ${batch.partition}`.execute(trx);
+    return { applied, queued };
+  });
+}
+
+/**
+ * A tenant's day runs start the day after its first event: nothing can be due on the day the
+ * ledger first hears of it.
+ */
+async function registerTenants(db: Parameters<typeof enqueue>[0], tenants: Map<string, string>, programs: ProgramCatalog): Promise<void> {
+  if (tenants.size === 0) return;
+  const rows = [...tenants].map(([tenantId, at]) => ({ tenantId, day: tenantDayOf(at, programs.at(tenantId, at).timeZone) }));
+  await sql`
+    insert into rules_tenants (tenant_id, last_day_done)
+    select * from unnest(${rows.map((r) => r.tenantId)}::text[], ${rows.map((r) => r.day)}::text[])
+    on conflict (tenant_id) do nothing`.execute(db);
+}

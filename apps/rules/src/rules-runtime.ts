@@ -1,0 +1,94 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { type Kafka } from 'kafkajs';
+import { type Kysely, sql } from 'kysely';
+import { RULES_MIGRATIONS, type RulesDatabase, migrateToLatest } from '@loyalty/db';
+import { KafkaEventPublisher, RULES_COMMANDS_TOPIC, deterministicId, ledgerTopology, prefixed } from '@loyalty/kafka';
+import { RulesConsumer } from './consumer/rules.consumer';
+import { DayRun } from './days/day-run';
+import { DayScheduler } from './days/day-scheduler';
+import { RulesMetrics } from './metrics/rules-metrics';
+import { OutboxRelay } from './outbox/outbox-relay';
+import { RelayLoop } from './outbox/relay-loop';
+import { RulesCommandPublisher } from './outbox/rules-command.publisher';
+import { type RulesSettings } from './rules.config';
+
+export const RULES_DATABASE = Symbol('RulesDatabase');
+export const RULES_KAFKA = Symbol('RulesKafka');
+export const RULES_SETTINGS = Symbol('RulesSettings');
+
+/**
+ * The rules service's moving parts, started in order once the schema is migrated: the ledger
+ * consumer (state and tier decisions), the outbox relay (publishing decisions), and the day
+ * scheduler (activations, expiries, warnings at each tenant's midnight).
+ */
+@Injectable()
+export class RulesRuntime implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(RulesRuntime.name);
+  readonly consumer: RulesConsumer;
+  readonly relay: RelayLoop;
+  readonly scheduler: DayScheduler;
+  private readonly commands: RulesCommandPublisher;
+  private consuming = false;
+
+  constructor(
+    @Inject(RULES_SETTINGS) private readonly settings: RulesSettings,
+    @Inject(RULES_DATABASE) private readonly db: Kysely<RulesDatabase>,
+    @Inject(RULES_KAFKA) kafka: Kafka,
+    metrics: RulesMetrics,
+  ) {
+    const topology = ledgerTopology(settings.kafka);
+    const commandsTopic = prefixed(settings.kafka.KAFKA_TOPIC_PREFIX, RULES_COMMANDS_TOPIC);
+    const now = () => settings.clock.now();
+    this.commands = new RulesCommandPublisher(kafka, commandsTopic);
+    const events = new KafkaEventPublisher(kafka, topology.codec, { topic: topology.topic, timeoutMs: 10_000 });
+    this.relay = new RelayLoop(new OutboxRelay(db, events, this.commands, (items) => metrics.decisions(items)), 1_000);
+    this.consumer = new RulesConsumer(kafka, topology, settings.groupId, db, { programs: settings.programs, idFor: deterministicId, now, decide: true }, (result) => {
+      metrics.eventsApplied(result.applied);
+      if (result.queued) this.relay.kick();
+    });
+    const days = new DayRun({
+      db,
+      kafka,
+      programs: settings.programs,
+      idFor: deterministicId,
+      now,
+      consumer: settings.groupId,
+      ledgerTopic: topology.topic,
+      commandsTopic,
+      ingestionGroup: settings.ingestionGroup,
+      delayMs: settings.dayDelayMs,
+    });
+    this.scheduler = new DayScheduler(days, settings.tickMs, () => this.relay.kick(), (outcome) => metrics.dayStep(outcome));
+  }
+
+  async onModuleInit(): Promise<void> {
+    const applied = await migrateToLatest(this.db, RULES_MIGRATIONS);
+    if (applied.length > 0) this.logger.log(`applied migrations: ${applied.join(', ')}`);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumer.start();
+    this.consuming = true;
+    this.relay.start();
+    this.scheduler.start();
+    this.logger.log(`consuming the ledger as group ${this.settings.groupId}; days run ${this.settings.dayDelayMs} ms after each tenant's midnight`);
+  }
+
+  isConsuming(): boolean {
+    return this.consuming;
+  }
+
+  async ping(): Promise<boolean> {
+    await sql`select 1`.execute(this.db);
+    return true;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.consuming = false;
+    await this.scheduler.stop();
+    await this.consumer.stop();
+    await this.relay.stop();
+    await this.commands.close();
+    await this.db.destroy();
+  }
+}

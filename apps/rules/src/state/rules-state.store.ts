@@ -1,0 +1,115 @@
+import { type Kysely, type Transaction, sql } from 'kysely';
+import { type RulesDatabase } from '@loyalty/db';
+import { type RulesBucket, type RulesMember, type RulesView, initialRulesMember, isTracked } from '@loyalty/domain';
+
+type Db = Kysely<RulesDatabase> | Transaction<RulesDatabase>;
+
+const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
+export const viewKey = (tenantId: string, memberId: string): string => `${tenantId}|${memberId}`;
+
+/**
+ * Loads the rules state of the given members (new members start empty). `lock` takes the members'
+ * rows for the transaction, so two instances (or the consumer and a day run) never decide on the
+ * same member at once.
+ */
+export async function loadViews(db: Db, members: readonly { tenantId: string; memberId: string }[], options: { lock: boolean }): Promise<Map<string, RulesView>> {
+  const views = new Map<string, RulesView>();
+  if (members.length === 0) return views;
+  const tenants = members.map((m) => m.tenantId);
+  const ids = members.map((m) => m.memberId);
+  const keys = sql`select * from unnest(${tenants}::text[], ${ids}::text[]) as k(tenant_id, member_id)`;
+  const rows = await sql<Record<string, unknown>>`
+    select m.* from rules_members m join (${keys}) k using (tenant_id, member_id)
+    order by m.tenant_id, m.member_id ${options.lock ? sql`for no key update of m` : sql``}`.execute(db);
+  const buckets = await sql<Record<string, unknown>>`
+    select b.* from rules_buckets b join (${keys}) k using (tenant_id, member_id)`.execute(db);
+  for (const m of members) views.set(viewKey(m.tenantId, m.memberId), { member: initialRulesMember(m.tenantId, m.memberId), buckets: {} });
+  for (const r of rows.rows) {
+    const member: RulesMember = {
+      tenantId: r.tenant_id as string,
+      memberId: r.member_id as string,
+      tier: r.tier as string | null,
+      tierChangedAt: r.tier_changed_at as string | null,
+      qualifying: Number(r.qualifying),
+      customTiers: r.custom_tiers as string[],
+      lastDrop: r.last_drop as RulesMember['lastDrop'],
+      grace: r.grace_tier === null ? null : { tier: r.grace_tier as string, threshold: Number(r.grace_threshold), until: iso(r.grace_until as Date) ?? '' },
+      riskAnnounced: r.risk_announced as string | null,
+      offerDueFor: r.offer_due_for as string | null,
+    };
+    views.set(viewKey(member.tenantId, member.memberId), { member, buckets: {} });
+  }
+  for (const r of buckets.rows) {
+    const key = viewKey(r.tenant_id as string, r.member_id as string);
+    const view = views.get(key);
+    if (view === undefined) continue;
+    const bucket: RulesBucket = {
+      bucketId: r.bucket_id as string,
+      currency: r.currency as string,
+      remaining: Number(r.remaining),
+      pending: r.pending as boolean,
+      activeFrom: iso(r.active_from as Date) ?? '',
+      expiresAt: iso(r.expires_at as Date | null),
+      expired: r.expired as boolean,
+      warned: r.warned as boolean,
+    };
+    views.set(key, { ...view, buckets: { ...view.buckets, [bucket.bucketId]: bucket } });
+  }
+  return views;
+}
+
+/** Writes the views back: members upserted, tracked buckets upserted, buckets no longer tracked deleted. */
+export async function saveViews(db: Db, views: readonly RulesView[]): Promise<void> {
+  if (views.length === 0) return;
+  const m = views.map((v) => v.member);
+  await sql`
+    insert into rules_members (tenant_id, member_id, tier, tier_changed_at, qualifying, custom_tiers, last_drop, grace_tier, grace_threshold, grace_until, risk_announced, offer_due_for)
+    select t.tenant_id, t.member_id, t.tier, t.tier_changed_at, t.qualifying, coalesce(array(select jsonb_array_elements_text(t.custom_tiers)), '{}'), t.last_drop, t.grace_tier, t.grace_threshold, t.grace_until, t.risk_announced, t.offer_due_for
+    from unnest(${m.map((x) => x.tenantId)}::text[], ${m.map((x) => x.memberId)}::text[], ${m.map((x) => x.tier)}::text[], ${m.map((x) => x.tierChangedAt)}::text[],
+                ${m.map((x) => x.qualifying)}::bigint[], ${m.map((x) => JSON.stringify(x.customTiers))}::jsonb[], ${m.map((x) => x.lastDrop)}::text[],
+                ${m.map((x) => x.grace?.tier ?? null)}::text[], ${m.map((x) => x.grace?.threshold ?? null)}::bigint[], ${m.map((x) => x.grace?.until ?? null)}::timestamptz[],
+                ${m.map((x) => x.riskAnnounced)}::text[], ${m.map((x) => x.offerDueFor)}::text[])
+      as t(tenant_id, member_id, tier, tier_changed_at, qualifying, custom_tiers, last_drop, grace_tier, grace_threshold, grace_until, risk_announced, offer_due_for)
+    on conflict (tenant_id, member_id) do update set
+      tier = excluded.tier, tier_changed_at = excluded.tier_changed_at, qualifying = excluded.qualifying, custom_tiers = excluded.custom_tiers,
+      last_drop = excluded.last_drop, grace_tier = excluded.grace_tier, grace_threshold = excluded.grace_threshold, grace_until = excluded.grace_until,
+      risk_announced = excluded.risk_announced, offer_due_for = excluded.offer_due_for`.execute(db);
+
+  const kept: { tenantId: string; memberId: string; bucket: RulesBucket }[] = [];
+  const dropped: { tenantId: string; bucketId: string }[] = [];
+  for (const view of views) {
+    for (const bucket of Object.values(view.buckets)) {
+      if (isTracked(bucket)) kept.push({ tenantId: view.member.tenantId, memberId: view.member.memberId, bucket });
+      else dropped.push({ tenantId: view.member.tenantId, bucketId: bucket.bucketId });
+    }
+  }
+  if (kept.length > 0) {
+    const b = kept.map((k) => k.bucket);
+    await sql`
+      insert into rules_buckets (tenant_id, bucket_id, member_id, currency, remaining, pending, active_from, expires_at, expired, warned)
+      select * from unnest(${kept.map((k) => k.tenantId)}::text[], ${b.map((x) => x.bucketId)}::text[], ${kept.map((k) => k.memberId)}::text[], ${b.map((x) => x.currency)}::text[],
+                           ${b.map((x) => x.remaining)}::bigint[], ${b.map((x) => x.pending)}::boolean[], ${b.map((x) => x.activeFrom)}::timestamptz[],
+                           ${b.map((x) => x.expiresAt)}::timestamptz[], ${b.map((x) => x.expired)}::boolean[], ${b.map((x) => x.warned)}::boolean[])
+      on conflict (tenant_id, bucket_id) do update set
+        remaining = excluded.remaining, pending = excluded.pending, expired = excluded.expired, warned = excluded.warned`.execute(db);
+  }
+  if (dropped.length > 0) {
+    await sql`
+      delete from rules_buckets b using unnest(${dropped.map((d) => d.tenantId)}::text[], ${dropped.map((d) => d.bucketId)}::text[]) as d(tenant_id, bucket_id)
+      where b.tenant_id = d.tenant_id and b.bucket_id = d.bucket_id`.execute(db);
+  }
+}
+
+/**
+ * Records events whose second folding would count twice; returns the ids seen for the first time.
+ * Duplicates reach the log when a producer's send is retried after a crash (same event id, new offset).
+ */
+export async function firstSightings(db: Db, events: readonly { tenantId: string; eventId: string }[]): Promise<Set<string>> {
+  if (events.length === 0) return new Set();
+  const inserted = await sql<{ tenant_id: string; event_id: string }>`
+    insert into rules_applied_events (tenant_id, event_id)
+    select * from unnest(${events.map((e) => e.tenantId)}::text[], ${events.map((e) => e.eventId)}::text[])
+    on conflict do nothing
+    returning tenant_id, event_id`.execute(db);
+  return new Set(inserted.rows.map((r) => `${r.tenant_id}|${r.event_id}`));
+}
