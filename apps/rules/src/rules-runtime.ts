@@ -45,7 +45,7 @@ export class RulesRuntime implements OnModuleInit, OnApplicationBootstrap, OnApp
     this.consumer = new RulesConsumer(kafka, topology, settings.groupId, db, { programs: settings.programs, idFor: deterministicId, now, decide: true }, (result) => {
       metrics.eventsApplied(result.applied);
       if (result.queued) this.relay.kick();
-    });
+    }, { mode: settings.applyMode });
     const days = new DayRun({
       db,
       kafka,

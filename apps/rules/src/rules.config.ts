@@ -30,6 +30,8 @@ export interface RulesSettings {
   readonly tickMs: number;
   /** How long after a tenant's midnight its day runs. */
   readonly dayDelayMs: number;
+  /** `naive` (one transaction per event) exists for the benchmark's comparison. */
+  readonly applyMode: 'batched' | 'naive';
 }
 
 const rulesEnvSchema = z.object({
@@ -37,6 +39,7 @@ const rulesEnvSchema = z.object({
   RULES_INGESTION_GROUP: z.string().regex(/^[a-zA-Z0-9._-]+$/).default('ingestion.rules-commands.v1'),
   RULES_TICK_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
   RULES_DAY_DELAY_MS: z.coerce.number().int().min(0).max(86_400_000).default(0),
+  RULES_APPLY_MODE: z.enum(['batched', 'naive']).default('batched'),
   PROGRAMS_DIR: z.string().min(1).default(join(__dirname, '..', '..', '..', 'config', 'programs')),
 });
 
@@ -55,5 +58,6 @@ export function rulesSettings(env: Env): RulesSettings {
     ingestionGroup: parsed.rules.RULES_INGESTION_GROUP,
     tickMs: parsed.rules.RULES_TICK_MS,
     dayDelayMs: parsed.rules.RULES_DAY_DELAY_MS,
+    applyMode: parsed.rules.RULES_APPLY_MODE,
   };
 }

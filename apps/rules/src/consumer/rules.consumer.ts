@@ -2,8 +2,9 @@ import { Logger } from '@nestjs/common';
 import { type Kafka } from 'kafkajs';
 import { type Kysely } from 'kysely';
 import { type RulesDatabase } from '@loyalty/db';
-import { LedgerBatchConsumer, type LedgerConsumerObserver, type LedgerTopology } from '@loyalty/kafka';
+import { type LedgerBatch, LedgerBatchConsumer, type LedgerConsumerObserver, type LedgerTopology } from '@loyalty/kafka';
 import { type ApplyRulesDeps, applyRulesBatch } from './apply-rules-batch';
+import { applyOneByOne } from './apply-one-by-one';
 
 /**
  * Consumes the ledger into the rules state, one partition batch per transaction. `onApplied` hears of every
@@ -20,14 +21,16 @@ export class RulesConsumer {
     db: Kysely<RulesDatabase>,
     deps: ApplyRulesDeps,
     onApplied: (result: { applied: number; queued: boolean }) => void,
-    observer?: LedgerConsumerObserver,
+    options: { mode: 'batched' | 'naive'; observer?: LedgerConsumerObserver } = { mode: 'batched' },
   ) {
+    const { observer } = options;
+    const apply = options.mode === 'batched' ? (batch: LedgerBatch) => applyRulesBatch(db, groupId, batch, deps) : (batch: LedgerBatch) => applyOneByOne(db, groupId, batch, deps);
     this.consumer = new LedgerBatchConsumer(
       kafka,
       topology.codec,
       { groupId, topic: topology.topic, deadLetterTopic: topology.deadLetterTopic, partitionsConsumedConcurrently: 4, ...(observer === undefined ? {} : { observer }) },
       async (batch) => {
-        const result = await applyRulesBatch(db, groupId, batch, deps);
+        const result = await apply(batch);
         onApplied(result);
         return result.seekTo === undefined ? undefined : { seekTo: result.seekTo };
       },

@@ -1,6 +1,6 @@
 import { type Kysely, type Transaction, sql } from 'kysely';
 import { type RulesDatabase } from '@loyalty/db';
-import { type RulesBucket, type RulesMember, type RulesView, initialRulesMember, isTracked } from '@loyalty/domain';
+import { type GraceCause, type RulesBucket, type RulesMember, type RulesView, initialRulesMember, isTracked } from '@loyalty/domain';
 
 type Db = Kysely<RulesDatabase> | Transaction<RulesDatabase>;
 
@@ -33,7 +33,7 @@ export async function loadViews(db: Db, members: readonly { tenantId: string; me
       qualifying: Number(r.qualifying),
       customTiers: r.custom_tiers as string[],
       lastDrop: r.last_drop as RulesMember['lastDrop'],
-      grace: r.grace_tier === null ? null : { tier: r.grace_tier as string, threshold: Number(r.grace_threshold), until: iso(r.grace_until as Date) ?? '' },
+      grace: r.grace_tier === null ? null : { tier: r.grace_tier as string, threshold: Number(r.grace_threshold), until: iso(r.grace_until as Date) ?? '', cause: r.grace_cause as GraceCause },
       riskAnnounced: r.risk_announced as string | null,
       offerDueFor: r.offer_due_for as string | null,
     };
@@ -63,16 +63,16 @@ export async function saveViews(db: Db, views: readonly RulesView[]): Promise<vo
   if (views.length === 0) return;
   const m = views.map((v) => v.member);
   await sql`
-    insert into rules_members (tenant_id, member_id, tier, tier_changed_at, qualifying, custom_tiers, last_drop, grace_tier, grace_threshold, grace_until, risk_announced, offer_due_for)
-    select t.tenant_id, t.member_id, t.tier, t.tier_changed_at, t.qualifying, coalesce(array(select jsonb_array_elements_text(t.custom_tiers)), '{}'), t.last_drop, t.grace_tier, t.grace_threshold, t.grace_until, t.risk_announced, t.offer_due_for
+    insert into rules_members (tenant_id, member_id, tier, tier_changed_at, qualifying, custom_tiers, last_drop, grace_tier, grace_threshold, grace_until, grace_cause, risk_announced, offer_due_for)
+    select t.tenant_id, t.member_id, t.tier, t.tier_changed_at, t.qualifying, coalesce(array(select jsonb_array_elements_text(t.custom_tiers)), '{}'), t.last_drop, t.grace_tier, t.grace_threshold, t.grace_until, t.grace_cause, t.risk_announced, t.offer_due_for
     from unnest(${m.map((x) => x.tenantId)}::text[], ${m.map((x) => x.memberId)}::text[], ${m.map((x) => x.tier)}::text[], ${m.map((x) => x.tierChangedAt)}::text[],
                 ${m.map((x) => x.qualifying)}::bigint[], ${m.map((x) => JSON.stringify(x.customTiers))}::jsonb[], ${m.map((x) => x.lastDrop)}::text[],
-                ${m.map((x) => x.grace?.tier ?? null)}::text[], ${m.map((x) => x.grace?.threshold ?? null)}::bigint[], ${m.map((x) => x.grace?.until ?? null)}::timestamptz[],
+                ${m.map((x) => x.grace?.tier ?? null)}::text[], ${m.map((x) => x.grace?.threshold ?? null)}::bigint[], ${m.map((x) => x.grace?.until ?? null)}::timestamptz[], ${m.map((x) => x.grace?.cause ?? null)}::text[],
                 ${m.map((x) => x.riskAnnounced)}::text[], ${m.map((x) => x.offerDueFor)}::text[])
-      as t(tenant_id, member_id, tier, tier_changed_at, qualifying, custom_tiers, last_drop, grace_tier, grace_threshold, grace_until, risk_announced, offer_due_for)
+      as t(tenant_id, member_id, tier, tier_changed_at, qualifying, custom_tiers, last_drop, grace_tier, grace_threshold, grace_until, grace_cause, risk_announced, offer_due_for)
     on conflict (tenant_id, member_id) do update set
       tier = excluded.tier, tier_changed_at = excluded.tier_changed_at, qualifying = excluded.qualifying, custom_tiers = excluded.custom_tiers,
-      last_drop = excluded.last_drop, grace_tier = excluded.grace_tier, grace_threshold = excluded.grace_threshold, grace_until = excluded.grace_until,
+      last_drop = excluded.last_drop, grace_tier = excluded.grace_tier, grace_threshold = excluded.grace_threshold, grace_until = excluded.grace_until, grace_cause = excluded.grace_cause,
       risk_announced = excluded.risk_announced, offer_due_for = excluded.offer_due_for`.execute(db);
 
   const kept: { tenantId: string; memberId: string; bucket: RulesBucket }[] = [];

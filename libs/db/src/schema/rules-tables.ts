@@ -19,6 +19,7 @@ export interface RulesMembersTable {
   grace_tier: string | null;
   grace_threshold: number | null;
   grace_until: Date | string | null;
+  grace_cause: string | null;
   risk_announced: string | null;
   offer_due_for: string | null;
 }

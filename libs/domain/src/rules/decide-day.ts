@@ -75,9 +75,10 @@ export function decideDayEnd(view: RulesView, dayStart: string, program: Program
   const held = current.member.tier === null ? undefined : tierById(program.tiers, current.member.tier);
   if (held !== undefined && held.threshold > 0) {
     let left = current.member.qualifying;
-    for (const bucket of expiring) {
+    for (const [i, bucket] of expiring.entries()) {
       left -= bucket.remaining;
-      if (left < held.threshold) {
+      // Buckets expiring at the same moment go together: the deadline takes all of them.
+      if (left < held.threshold && at(expiring[i + 1]?.expiresAt ?? '') !== at(bucket.expiresAt ?? '')) {
         const deadline = bucket.expiresAt ?? '';
         const expiringPoints = current.member.qualifying - left;
         if (current.member.riskAnnounced !== `${held.id}|${deadline}` && current.member.grace?.tier !== held.id) {
@@ -86,7 +87,7 @@ export function decideDayEnd(view: RulesView, dayStart: string, program: Program
           const event = rulesEvent(
             current.member,
             'TierDowngradeRisk',
-            { reason: 'POINTS_EXPIRING', tier: held.id, downgradeTo, pointsNeeded: held.threshold - left, qualifyingPoints: current.member.qualifying, expiringPoints, deadline },
+            { reason: 'POINTS_EXPIRING', tier: held.id, downgradeTo, pointsNeeded: held.threshold - left, qualifyingPoints: current.member.qualifying, expiringPoints, deadline, cause: null },
             eventId,
             dayStart,
             program,

@@ -4,7 +4,7 @@ import { addDays } from '../time/iso-time';
 import { downgradeTarget, supportedTier, tierById, tierRank } from '../tiers/tier-ladder';
 import { evolveRules } from './evolve-rules';
 import { type RulesContext, rulesEvent } from './rules-decision';
-import { type RulesMember, type RulesView } from './rules-state';
+import { type GraceCause, type RulesMember, type RulesView } from './rules-state';
 
 type TierReason = 'EARNED' | 'EXPIRED' | 'REVERSED' | 'MANUAL' | 'CONFIG_CHANGE' | 'ENROLLED';
 
@@ -24,13 +24,13 @@ function tierChanged(view: RulesView, to: string, reason: TierReason, at: string
   );
 }
 
-function graceNotice(member: RulesMember, tier: string, threshold: number, downgradeTo: string, at: string, program: ProgramConfig, context: RulesContext): LedgerEvent {
+function graceNotice(member: RulesMember, tier: string, threshold: number, downgradeTo: string, cause: GraceCause, at: string, program: ProgramConfig, context: RulesContext): LedgerEvent {
   const deadline = addDays(at, program.tiers.graceDays);
   const eventId = context.idFor(member.tenantId, member.memberId, 'TierDowngradeRisk', 'GRACE_PERIOD', tier, deadline);
   return rulesEvent(
     member,
     'TierDowngradeRisk',
-    { reason: 'GRACE_PERIOD', tier, downgradeTo, pointsNeeded: threshold - member.qualifying, qualifyingPoints: member.qualifying, expiringPoints: 0, deadline },
+    { reason: 'GRACE_PERIOD', tier, downgradeTo, pointsNeeded: threshold - member.qualifying, qualifyingPoints: member.qualifying, expiringPoints: 0, deadline, cause },
     eventId,
     at,
     program,
@@ -67,7 +67,7 @@ export function decideTier(
     const target = downgradeTarget(tiers, held, supported);
     event =
       tiers.graceDays > 0
-        ? graceNotice(member, held, tierById(tiers, held)?.threshold ?? 0, target.id, at, program, context)
+        ? graceNotice(member, held, tierById(tiers, held)?.threshold ?? 0, target.id, dropped, at, program, context)
         : tierChanged(view, target.id, dropped, at, program, context);
   }
   return event === null ? { view, events: [] } : { view: evolveRules(view, event), events: [event] };
@@ -83,7 +83,7 @@ export function decideGraceEnd(view: RulesView, at: string, program: ProgramConf
   if (grace === null || grace.tier !== member.tier || Date.parse(grace.until) > Date.parse(at) || member.qualifying >= grace.threshold) return { view, events: [] };
   const target = downgradeTarget(program.tiers, grace.tier, supportedTier(program.tiers, member.qualifying));
   if (tierRank(program.tiers, target.id) >= tierRank(program.tiers, grace.tier)) return { view, events: [] };
-  const event = tierChanged(view, target.id, member.lastDrop ?? 'CONFIG_CHANGE', at, program, context);
+  const event = tierChanged(view, target.id, grace.cause, at, program, context);
   return { view: evolveRules(view, event), events: [event] };
 }
 
@@ -105,7 +105,7 @@ export function decideConfigChange(view: RulesView, at: string, program: Program
     if (supported.id !== held) event = tierChanged(view, supported.id, 'CONFIG_CHANGE', at, program, context);
   } else if (tierRank(tiers, supported.id) < tierRank(tiers, held) && member.grace?.tier !== held) {
     const target = downgradeTarget(tiers, held, supported);
-    event = tiers.graceDays > 0 ? graceNotice(member, held, heldLevel.threshold, target.id, at, program, context) : tierChanged(view, target.id, 'CONFIG_CHANGE', at, program, context);
+    event = tiers.graceDays > 0 ? graceNotice(member, held, heldLevel.threshold, target.id, 'CONFIG_CHANGE', at, program, context) : tierChanged(view, target.id, 'CONFIG_CHANGE', at, program, context);
   }
   return event === null ? { view, events: [] } : { view: evolveRules(view, event), events: [event] };
 }

@@ -90,7 +90,8 @@ export function evolveRules(view: RulesView, event: LedgerEvent): RulesView {
     }
     case 'TierDowngradeRisk': {
       const { data } = event;
-      const grace = data.reason === 'GRACE_PERIOD' ? { tier: data.tier, threshold: data.qualifyingPoints + data.pointsNeeded, until: data.deadline } : member.grace;
+      const cause = (['EXPIRED', 'REVERSED', 'MANUAL', 'CONFIG_CHANGE'] as const).find((c) => c === data.cause) ?? member.lastDrop ?? 'CONFIG_CHANGE';
+      const grace = data.reason === 'GRACE_PERIOD' ? { tier: data.tier, threshold: data.qualifyingPoints + data.pointsNeeded, until: data.deadline, cause } : member.grace;
       return { ...view, member: { ...member, riskAnnounced: `${data.tier}|${data.deadline}`, grace } };
     }
     case 'ReengagementOfferGranted':

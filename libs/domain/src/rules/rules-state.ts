@@ -4,6 +4,9 @@
  * ones, and ones that expire) are tracked, because only they can be activated, expire or be
  * warned about; everything else reaches the member only as qualifying points.
  */
+/** Why a member fell below their tier; the downgrade after a grace period gives it as its reason. */
+export type GraceCause = 'EXPIRED' | 'REVERSED' | 'MANUAL' | 'CONFIG_CHANGE';
+
 export interface RulesMember {
   readonly tenantId: string;
   readonly memberId: string;
@@ -16,7 +19,7 @@ export interface RulesMember {
   /** Why qualifying points last went down: the reason a later downgrade gives. */
   readonly lastDrop: 'EXPIRED' | 'REVERSED' | 'MANUAL' | null;
   /** A member below their tier's threshold keeps it until `until` (TierDowngradeRisk GRACE_PERIOD). */
-  readonly grace: { readonly tier: string; readonly threshold: number; readonly until: string } | null;
+  readonly grace: { readonly tier: string; readonly threshold: number; readonly until: string; readonly cause: GraceCause } | null;
   /** The last downgrade risk announced (`tier|deadline`), so it is announced once. */
   readonly riskAnnounced: string | null;
   /** A downgrade caused by expiry owes a re-engagement offer at the day's end: the TierChanged's event id. */

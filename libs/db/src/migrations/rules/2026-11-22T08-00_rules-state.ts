@@ -24,6 +24,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('grace_tier', 'text')
     .addColumn('grace_threshold', 'bigint')
     .addColumn('grace_until', 'timestamptz')
+    .addColumn('grace_cause', 'text')
     .addColumn('risk_announced', 'text')
     .addColumn('offer_due_for', 'text')
     .addPrimaryKeyConstraint('rules_members_pk', ['tenant_id', 'member_id'])

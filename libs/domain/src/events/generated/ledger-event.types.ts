@@ -230,8 +230,9 @@ export interface PointsExpiringSoon {
   readonly expiresAt: string;
 }
 
-/** The seeds' 'you are about to lose Gold': points expiring soon would take the member below their tier. */
+/** The seeds' 'you are about to lose Gold': points expiring soon would take the member below their tier (POINTS_EXPIRING), or the member already fell below it and keeps it only until the grace period ends (GRACE_PERIOD). */
 export interface TierDowngradeRisk {
+  readonly reason: 'POINTS_EXPIRING' | 'GRACE_PERIOD';
   /** The tier at risk. */
   readonly tier: string;
   /** The tier the member would drop to. */
@@ -239,10 +240,12 @@ export interface TierDowngradeRisk {
   /** Qualifying points to earn before the deadline to keep the tier. */
   readonly pointsNeeded: number;
   readonly qualifyingPoints: number;
-  /** Qualifying points expiring by the deadline. */
+  /** Qualifying points expiring by the deadline (0 for a grace period). */
   readonly expiringPoints: number;
-  /** When the points expire (ISO-8601 UTC). */
+  /** When the points expire, or the grace period ends (ISO-8601 UTC). */
   readonly deadline: string;
+  /** For a grace period, why the member fell below the tier: EXPIRED, REVERSED, MANUAL or CONFIG_CHANGE; the downgrade at its end gives this reason. */
+  readonly cause: null | string;
 }
 
 /** Payload of each ledger event type; the type is the Avro union branch's short name. */
