@@ -4,6 +4,7 @@ import { foldLedgerBalances } from '@loyalty/domain';
 import { KafkaEventPublisher, createKafkaClient, ledgerTopology } from '@loyalty/kafka';
 import {
   type CrashableService,
+  NO_ROW_DIFFERENCE,
   PROJECTION_EQUALS_FOLD,
   PacedStreamProducer,
   StoredOffsets,
@@ -17,6 +18,7 @@ import {
   ledgerStreamCoverage,
   projectionDifferences,
   provisionTestKafka,
+  rowDifference,
   seededRandom,
   startCrashableService,
   uniqueTestId,
@@ -131,6 +133,10 @@ describe('the ledger projector survives kill -9 mid-stream', () => {
       // Balances, buckets and debts as the fold has them, and exactly one history row per distinct
       // (tenant, event id) that moves points; nothing else.
       expect(await projectionDifferences(db, expected)).toEqual(PROJECTION_EQUALS_FOLD);
+      // And every member's qualifying points and tiers, as the fold counts them.
+      const standings = await db.selectFrom('member_tiers').select(['tenant_id', 'member_id', 'qualifying_points', 'tier_id', 'custom_tiers']).execute();
+      const actual = standings.map((r) => ({ tenantId: r.tenant_id, memberId: r.member_id, qualifyingPoints: r.qualifying_points, tier: r.tier_id, customTiers: r.custom_tiers as string[] }));
+      expect(rowDifference(actual, expected.standings, (r) => `${r.tenantId}|${r.memberId}`)).toEqual(NO_ROW_DIFFERENCE);
     },
     // A bound, not a measurement: 11 process starts on a 2-core machine, and 100k events.
     600_000,

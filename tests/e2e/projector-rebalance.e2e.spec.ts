@@ -6,6 +6,7 @@ import {
   type CrashableService,
   type GroupAssignment,
   type LedgerStreamOptions,
+  NO_ROW_DIFFERENCE,
   PROJECTION_EQUALS_FOLD,
   PacedStreamProducer,
   StoredOffsets,
@@ -20,6 +21,7 @@ import {
   ledgerStreamCoverage,
   projectionDifferences,
   provisionTestKafka,
+  rowDifference,
   scrapeMetric,
   startCrashableService,
   uniqueTestId,
@@ -204,6 +206,10 @@ describe('two ledger projector instances share the partitions of one consumer gr
       // Nothing lost, nothing twice: balances, buckets and debts as the fold has them, and exactly
       // one history row per distinct (tenant, event id) that moves points.
       expect(await projectionDifferences(db, expected)).toEqual(PROJECTION_EQUALS_FOLD);
+      // And every member's qualifying points and tiers, as the fold counts them.
+      const standings = await db.selectFrom('member_tiers').select(['tenant_id', 'member_id', 'qualifying_points', 'tier_id', 'custom_tiers']).execute();
+      const actual = standings.map((r) => ({ tenantId: r.tenant_id, memberId: r.member_id, qualifyingPoints: r.qualifying_points, tier: r.tier_id, customTiers: r.custom_tiers as string[] }));
+      expect(rowDifference(actual, expected.standings, (r) => `${r.tenantId}|${r.memberId}`)).toEqual(NO_ROW_DIFFERENCE);
     },
     // A bound, not a measurement: three process starts on a 2-core machine, and 80k events.
     300_000,

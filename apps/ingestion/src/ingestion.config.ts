@@ -31,6 +31,7 @@ export interface IngestionSettings {
   /** Every tenant's program, validated: an invalid file is a configuration error naming it. */
   readonly programs: ProgramCatalog;
   readonly storefrontGroupId: string;
+  readonly rulesCommandsGroupId: string;
 }
 
 const ingestionEnvSchema = z.object({
@@ -39,6 +40,8 @@ const ingestionEnvSchema = z.object({
   INGESTION_PUBLISH_MODE: z.enum(['batched', 'naive']).default('batched'),
   PROGRAMS_DIR: z.string().min(1).default(join(__dirname, '..', '..', '..', 'config', 'programs')),
   STOREFRONT_INPUT_GROUP: z.string().regex(/^[a-zA-Z0-9._-]+$/).default('ingestion.storefront-input.v1'),
+  /** The rules service watches this group's offsets (its RULES_INGESTION_GROUP) to know its commands were decided. */
+  RULES_COMMANDS_GROUP: z.string().regex(/^[a-zA-Z0-9._-]+$/).default('ingestion.rules-commands.v1'),
 });
 
 /** Parses ingestion's whole environment once; throws ConfigError naming each bad variable. */
@@ -61,5 +64,6 @@ export function ingestionSettings(env: Env): IngestionSettings {
     pipeline: PIPELINE_MODES[parsed.ingestion.INGESTION_PUBLISH_MODE],
     programs: loadProgramCatalog(parsed.ingestion.PROGRAMS_DIR),
     storefrontGroupId: parsed.ingestion.STOREFRONT_INPUT_GROUP,
+    rulesCommandsGroupId: parsed.ingestion.RULES_COMMANDS_GROUP,
   };
 }

@@ -1,6 +1,7 @@
 import { type DynamicModule, Inject, Injectable, Logger, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { type Kysely, sql } from 'kysely';
+import { clockFromEnv, loadConfigOrExit } from '@loyalty/config';
 import { createDatabase, type Database, INGESTION_MIGRATIONS, migrateToLatest } from '@loyalty/db';
 import {
   ADMIN_AUTH_CONFIG,
@@ -21,6 +22,7 @@ import {
   EVENT_PUBLISHER,
   KafkaEventPublisher,
   KafkaHealthProbe,
+  RULES_COMMANDS_TOPIC,
   STOREFRONT_DLQ_TOPIC,
   STOREFRONT_INPUT_TOPIC,
   createKafkaClient,
@@ -31,6 +33,7 @@ import { RecordActivityHttpController } from './activities/record-activity.http.
 import { AdjustPointsHttpController } from './adjustments/adjust-points.http.controller';
 import { deterministicId } from './ids/deterministic-id';
 import { type IngestionSettings } from './ingestion.config';
+import { type CommandInputSettings } from './kafka-input/command-input.consumer';
 import { MembersHttpController } from './members/members.http.controller';
 import { COMMAND_PIPELINE, CommandPipeline } from './pipeline/command-pipeline';
 import { OutboxRelay } from './pipeline/outbox-relay';
@@ -38,6 +41,8 @@ import { INGESTION_DATABASE } from './pipeline/tokens';
 import { RecordPurchaseHttpController } from './purchases/record-purchase.http.controller';
 import { RedemptionsHttpController } from './redemptions/redemptions.http.controller';
 import { RecordReturnHttpController } from './returns/record-return.http.controller';
+import { RULES_COMMANDS_DLQ_TOPIC } from './rules-input/rules-commands.topics';
+import { RULES_INPUT, RulesInputConsumer } from './rules-input/rules-input.consumer';
 import { STOREFRONT_INPUT, StorefrontInputConsumer, type StorefrontInputSettings } from './storefront-input/storefront-input.consumer';
 
 const KAFKA_PROBE = Symbol('KafkaHealthProbe');
@@ -79,6 +84,12 @@ export class IngestionModule {
       deadLetterTopic: prefixed(settings.kafka.KAFKA_TOPIC_PREFIX, STOREFRONT_DLQ_TOPIC),
       groupId: settings.storefrontGroupId,
     };
+    const rulesInput: CommandInputSettings = {
+      kafka,
+      topic: prefixed(settings.kafka.KAFKA_TOPIC_PREFIX, RULES_COMMANDS_TOPIC),
+      deadLetterTopic: prefixed(settings.kafka.KAFKA_TOPIC_PREFIX, RULES_COMMANDS_DLQ_TOPIC),
+      groupId: settings.rulesCommandsGroupId,
+    };
     const checks: DependencyCheck[] = [
       { name: 'kafka', probe: () => probe.reachable(), downMessage: 'kafka unreachable: writes answer 503' },
       { name: 'postgres', probe: async () => (await sql`select 1`.execute(db), true), downMessage: 'postgres unreachable: writes answer 503' },
@@ -105,15 +116,17 @@ export class IngestionModule {
         { provide: EVENT_PUBLISHER, useValue: publisher },
         { provide: HEALTH_CHECKS, useValue: checks },
         { provide: STOREFRONT_INPUT, useValue: storefrontInput },
+        { provide: RULES_INPUT, useValue: rulesInput },
         {
           provide: COMMAND_PIPELINE,
-          useValue: new CommandPipeline({ db, publisher, programs: settings.programs, now: () => new Date().toISOString(), idFor: deterministicId }, settings.pipeline),
+          useValue: new CommandPipeline({ db, publisher, programs: settings.programs, now: loadConfigOrExit('ingestion', () => clockFromEnv(process.env)).now, idFor: deterministicId }, settings.pipeline),
         },
         ApiKeyGuard,
         TenantAuthGuard,
         AdminKeyGuard,
         OutboxRelay,
         StorefrontInputConsumer,
+        RulesInputConsumer,
         WriteModelLifecycle,
       ],
     };

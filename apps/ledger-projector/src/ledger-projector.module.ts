@@ -15,6 +15,7 @@ import { ListMemberHistoryHttpController } from './history/list-member-history.h
 import { RebuildRuns } from './rebuild/rebuild-runs';
 import { RebuildsHttpController } from './rebuild/rebuilds.http.controller';
 import { DATABASE, QUERY_POOL } from './database.provider';
+import { PROGRAM_CATALOG } from './tiers/program-catalog.provider';
 import { sql } from 'kysely';
 import { DatabaseMigrator } from './database-migrator';
 import { ConsumerLagHealthIndicator, LAG_HEALTH_BOUND } from './health/consumer-lag.health-indicator';
@@ -65,6 +66,7 @@ export class LedgerProjectorModule {
           useFactory: (db: Kysely<Database>, topology: LedgerTopology) => new ProjectionPositions(db, settings.groupId, topology.topic),
         },
         { provide: CONSISTENCY_WAIT_MS, useValue: settings.consistencyWaitMs },
+        { provide: PROGRAM_CATALOG, useValue: settings.programs },
         { provide: ADMIN_AUTH_CONFIG, useValue: settings.admin },
         AdminKeyGuard,
         {

@@ -21,3 +21,5 @@ export * from './stored-offsets';
 export * from './paced-stream-producer';
 export * from './consumer-group-assignment';
 export * from './prometheus-metric';
+export * from './test-clock';
+export * from './ledger-reader';

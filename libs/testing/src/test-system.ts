@@ -6,6 +6,7 @@ import { databaseEnv, kafkaEnv } from './service-env';
 import { type TestCredentials, writeTestCredentials } from './test-credentials';
 import { createMigratedTestDatabase, dropTestDatabase } from './test-database';
 import { provisionTestKafka } from './test-kafka';
+import { TestClock } from './test-clock';
 import { writeTestPrograms } from './test-programs';
 import { uniqueTestId } from './unique-id';
 
@@ -16,6 +17,9 @@ export interface TestSystemOptions {
   readonly ingestionInstances?: number;
   readonly ingestionEnv?: Readonly<Record<string, string>>;
   readonly projectorEnv?: Readonly<Record<string, string>>;
+  /** Also run the rules service (with `rulesEnv`); every service then shares the test clock. */
+  readonly rules?: boolean;
+  readonly rulesEnv?: Readonly<Record<string, string>>;
 }
 
 /** Ingestion and the ledger projector as real processes on their own topics and database. */
@@ -25,6 +29,9 @@ export interface TestSystem {
   readonly credentials: TestCredentials;
   readonly ingestion: readonly RunningService[];
   readonly projector: RunningService;
+  readonly rules: RunningService | undefined;
+  /** The services' clock (LOYALTY_CLOCK_FILE): move it to make days pass. */
+  readonly clock: TestClock;
   /** POST to the first ingestion instance (or `instance`) with the tenant's API key. */
   post(path: string, body: unknown, options?: { tenant?: string; headers?: Record<string, string>; instance?: number }): Promise<Response>;
   /** GET a member's balance from the query API once its total satisfies `until`. */
@@ -53,15 +60,44 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
   const database = await createMigratedTestDatabase();
   const credentials = writeTestCredentials(tenants);
   const programsDir = writeTestPrograms(options.programs ?? { acme: { pendingDays: 0 } });
-  const shared = { ...kafkaEnv(kafka), ...databaseEnv(database), ...credentials.env };
+  const clock = new TestClock();
+  const shared = { ...kafkaEnv(kafka), ...databaseEnv(database), ...credentials.env, ...clock.env };
   const ingestion = await Promise.all(
     Array.from({ length: options.ingestionInstances ?? 1 }, async () => {
       const port = await freePort();
-      return startService('ingestion', { ...shared, PROGRAMS_DIR: programsDir, INGESTION_PORT: String(port), STOREFRONT_INPUT_GROUP: `${kafka.KAFKA_TOPIC_PREFIX}input`, ...options.ingestionEnv }, port);
+      return startService(
+        'ingestion',
+        {
+          ...shared,
+          PROGRAMS_DIR: programsDir,
+          INGESTION_PORT: String(port),
+          STOREFRONT_INPUT_GROUP: `${kafka.KAFKA_TOPIC_PREFIX}input`,
+          RULES_COMMANDS_GROUP: `${kafka.KAFKA_TOPIC_PREFIX}rules-commands`,
+          ...options.ingestionEnv,
+        },
+        port,
+      );
     }),
   );
   const queryPort = await freePort();
-  const projector = await startService('ledger-projector', { ...shared, LEDGER_QUERY_PORT: String(queryPort), LEDGER_PROJECTOR_GROUP: uniqueTestId('group'), ...options.projectorEnv }, queryPort);
+  const projector = await startService('ledger-projector', { ...shared, PROGRAMS_DIR: programsDir, LEDGER_QUERY_PORT: String(queryPort), LEDGER_PROJECTOR_GROUP: uniqueTestId('group'), ...options.projectorEnv }, queryPort);
+  let rules: RunningService | undefined;
+  if (options.rules === true) {
+    const rulesPort = await freePort();
+    rules = await startService(
+      'rules',
+      {
+        ...shared,
+        PROGRAMS_DIR: programsDir,
+        RULES_PORT: String(rulesPort),
+        RULES_GROUP: uniqueTestId('rules'),
+        RULES_INGESTION_GROUP: `${kafka.KAFKA_TOPIC_PREFIX}rules-commands`,
+        RULES_TICK_MS: '200',
+        ...options.rulesEnv,
+      },
+      rulesPort,
+    );
+  }
   const key = (tenant: string) => credentials.apiKeys[tenant] ?? 'no-key';
 
   return {
@@ -70,6 +106,8 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     credentials,
     ingestion,
     projector,
+    rules,
+    clock,
     post: (path, body, o = {}) =>
       fetch(`${ingestion[o.instance ?? 0]?.baseUrl ?? ''}${path}`, {
         method: 'POST',
@@ -84,7 +122,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
         return until(view) ? view : undefined;
       }, `the balance of ${memberId}`),
     stop: async () => {
-      await Promise.all([...ingestion.map((s) => s.stop()), projector.stop()]);
+      await Promise.all([...ingestion.map((s) => s.stop()), projector.stop(), ...(rules === undefined ? [] : [rules.stop()])]);
       await dropTestDatabase(database);
     },
   };

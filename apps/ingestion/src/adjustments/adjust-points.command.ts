@@ -8,7 +8,7 @@ export function adjustPointsCommand(request: AdjustPointsRequest, actor: string)
     tenantId: request.tenantId,
     memberId: request.memberId,
     commandKey: `adjustment:${request.adjustmentId}`,
-    needs: { spendableBuckets: request.points < 0, transactionIds: [], redemptionIds: [] },
+    needs: { spendableBuckets: request.points < 0, transactionIds: [], redemptionIds: [], bucketIds: [] },
     requestHash: requestHash(request),
     occurredAt: null,
     decide: (state, program, context) => decideAdjustPoints({ ...request, currency: request.currency ?? null, actor }, state, program, context),

@@ -6,6 +6,7 @@ import {
   availablePoints,
   creditEvent,
   metadataFor,
+  pastExpiryRuleFor,
   reject,
   spendableBuckets,
   takePoints,
@@ -48,9 +49,10 @@ export function decideAdjustPoints(command: AdjustPoints, state: MemberState, pr
     };
   }
   const debit = -command.points;
-  const available = availablePoints(state, context.now);
+  const keepsPastExpiry = pastExpiryRuleFor(state, program);
+  const available = availablePoints(state, context.now, keepsPastExpiry);
   if (debit > available) return reject('LEDGER.INSUFFICIENT_POINTS', `the member has ${available} spendable points; the debit needs ${debit}`, 409);
-  const { taken } = takePoints(spendableBuckets(state, context.now), debit);
+  const { taken } = takePoints(spendableBuckets(state, context.now, new Set(), keepsPastExpiry), debit);
   return {
     kind: 'accepted',
     events: [

@@ -118,5 +118,12 @@ describe('decideAdjustPoints', () => {
       expect(decideAdjustPoints(adjust(-150), state, DEFAULT_PROGRAM, context).kind).toBe('accepted');
       expect(decideAdjustPoints(adjust(-151), state, DEFAULT_PROGRAM, context)).toMatchObject({ kind: 'rejected', code: 'LEDGER.INSUFFICIENT_POINTS', status: 409 });
     });
+
+    it('given a VIP whose temporary points never expire while VIP, then points past their date can be debited, soonest-expiring first', () => {
+      const state: MemberState = { ...givenBuckets(), customTiers: ['vip'] };
+      const decision = decideAdjustPoints(adjust(-320, null, 'adj-debit'), state, DEFAULT_PROGRAM, context);
+      expect(eventsOf(decision)[0]!.data).toMatchObject({ buckets: [{ bucketId: bucketOf('expired'), points: 300 }, { bucketId: bucketOf('temp'), points: 20 }] });
+      expect(decideAdjustPoints(adjust(-451), state, DEFAULT_PROGRAM, context)).toMatchObject({ kind: 'rejected', code: 'LEDGER.INSUFFICIENT_POINTS' });
+    });
   });
 });

@@ -5,9 +5,10 @@ import { problemType } from '@loyalty/http';
 import { type EventPublisher, InfrastructureError, type LogPosition, consistencyTokenOf } from '@loyalty/kafka';
 import { type CommandOutcome, type MemberCommand } from './member-command';
 import { type ProgramCatalog } from '@loyalty/programs';
-import { type MemberRef, type PendingBatch, type StoredCommand, commandKeyOf, findCommands, findCommandsAndBacklog, insertCommands, markPublished, memberKeyOf } from './command-store';
-import { type LoadedMember, loadMembers, memberWrites } from './member-state-store';
-import { type StateNeeds, mergeNeeds } from './state-needs';
+import { type PendingBatch, type StoredCommand, commandKeyOf, findCommands, findCommandsAndBacklog, insertCommands, markPublished, memberKeyOf } from './command-store';
+import { type LoadedMember, type MemberRequest, loadMembers, memberWrites } from './member-state-store';
+import { type NoOp, noOp } from './no-op';
+import { mergeNeeds } from './state-needs';
 
 export interface BatchDependencies {
   readonly db: Kysely<Database>;
@@ -51,11 +52,16 @@ export async function runCommandBatch(deps: BatchDependencies, items: readonly B
   let batch: PendingBatch | undefined;
 
   await deps.db.transaction().execute(async (trx) => {
-    const requests = new Map<string, MemberRef & { needs: StateNeeds }>();
+    const requests = new Map<string, MemberRequest>();
     for (const { command } of items) {
       const key = memberKeyOf(command);
       const previous = requests.get(key);
-      requests.set(key, { tenantId: command.tenantId, memberId: command.memberId, needs: previous === undefined ? command.needs : mergeNeeds(previous.needs, command.needs) });
+      requests.set(key, {
+        tenantId: command.tenantId,
+        memberId: command.memberId,
+        needs: previous === undefined ? command.needs : mergeNeeds(previous.needs, command.needs),
+        create: command.createsMember !== false || previous?.create === true,
+      });
     }
     const members = await loadMembers(trx, requests);
     const found = await findCommandsAndBacklog(trx, items.map((i) => i.command), [...requests.values()]);
@@ -75,12 +81,25 @@ export async function runCommandBatch(deps: BatchDependencies, items: readonly B
       }
       const memberKey = memberKeyOf(command);
       const current = changed.get(memberKey);
-      if (current === undefined) throw new Error(`member ${memberKey} was not locked`);
+      if (current === undefined && command.createsMember !== false) throw new Error(`member ${memberKey} was not locked`);
       const now = deps.now();
       const context: DecisionContext = { now, correlationId, idFor: deps.idFor };
-      const decision = decideSafely(command, current.state, deps, context);
+      const decision = current === undefined ? noOp(`member ${command.memberId} is not known`) : decideSafely(command, current.state, deps, context);
       let stored: StoredCommand;
-      if (decision.kind === 'rejected') {
+      if (decision.kind === 'no-op') {
+        stored = {
+          tenantId: command.tenantId,
+          commandKey: command.commandKey,
+          memberId: command.memberId,
+          requestHash: command.requestHash,
+          status: 200,
+          summary: { ...command.summarize({ kind: 'accepted', events: [] }), reason: decision.reason },
+          eventIds: [],
+          events: [],
+          published: true,
+          position: null,
+        };
+      } else if (decision.kind === 'rejected') {
         stored = {
           tenantId: command.tenantId,
           commandKey: command.commandKey,
@@ -94,6 +113,7 @@ export async function runCommandBatch(deps: BatchDependencies, items: readonly B
           position: null,
         };
       } else {
+        if (current === undefined) throw new Error(`member ${memberKey} was not locked`);
         const state = decision.events.reduce<MemberState>(evolveMember, current.state);
         changed.set(memberKey, { tenantId: command.tenantId, memberId: command.memberId, state });
         stored = {
@@ -148,7 +168,7 @@ export async function runCommandBatch(deps: BatchDependencies, items: readonly B
  * A command that cannot be decided (no program version in force at its time, an amount beyond the
  * arithmetic's range) is rejected on its own; it never fails the batch it shares with others.
  */
-function decideSafely(command: MemberCommand, state: MemberState, deps: BatchDependencies, context: DecisionContext): Decision {
+function decideSafely(command: MemberCommand, state: MemberState, deps: BatchDependencies, context: DecisionContext): Decision | NoOp {
   try {
     return command.decide(state, deps.programs.at(command.tenantId, command.occurredAt ?? context.now), context);
   } catch (error) {

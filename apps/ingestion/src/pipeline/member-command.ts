@@ -1,4 +1,5 @@
 import { type Decision, type DecisionContext, type MemberState, type ProgramConfig } from '@loyalty/domain';
+import { type NoOp } from './no-op';
 import { type StateNeeds } from './state-needs';
 
 /**
@@ -15,9 +16,14 @@ export interface MemberCommand {
   readonly needs: StateNeeds;
   /** When the request happened in the world: selects the program version in force. */
   readonly occurredAt: string | null;
-  decide(state: MemberState, program: ProgramConfig, context: DecisionContext): Decision;
+  decide(state: MemberState, program: ProgramConfig, context: DecisionContext): Decision | NoOp;
   /** False for internal commands that must not leave an idempotency record (the outbox flush). */
   readonly recorded?: boolean;
+  /**
+   * False for commands about members that must exist already (the rules service's): the member's
+   * row is locked but never created, and a member the write model does not know gets a no-op.
+   */
+  readonly createsMember?: boolean;
   /** What the response says besides event ids and position, from the decided events. */
   summarize(decision: Extract<Decision, { kind: 'accepted' }>): Record<string, unknown>;
 }

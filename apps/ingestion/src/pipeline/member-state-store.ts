@@ -18,6 +18,12 @@ export interface LoadedMember extends MemberRef {
   readonly state: MemberState;
 }
 
+export interface MemberRequest extends MemberRef {
+  readonly needs: StateNeeds;
+  /** False when every command of the batch for this member is about a member that must exist. */
+  readonly create: boolean;
+}
+
 type IngestionMemberRow = IngestionMembersTable;
 type IngestionTransactionRow = IngestionTransactionsTable;
 type IngestionRedemptionRow = IngestionRedemptionsTable;
@@ -26,23 +32,26 @@ type IngestionBucketRow = IngestionBucketsTable;
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * Locks the members' rows (creating missing ones) in one sorted order, so batches sharing members
- * never deadlock and a member's decisions serialise across instances; then reads the slices of
- * their state the batch's commands need.
+ * Locks the members' rows (creating missing ones, where asked) in one sorted order, so batches
+ * sharing members never deadlock and a member's decisions serialise across instances; then reads
+ * the slices of their state the batch's commands need. A member neither found nor created is
+ * absent from the answer.
  */
-export async function loadMembers(trx: Transaction<Database>, requests: ReadonlyMap<string, MemberRef & { needs: StateNeeds }>): Promise<Map<string, LoadedMember>> {
+export async function loadMembers(trx: Transaction<Database>, requests: ReadonlyMap<string, MemberRequest>): Promise<Map<string, LoadedMember>> {
   // Sorted, so concurrent batches create and lock shared members in one order and never deadlock.
   const members = [...requests.values()].sort((a, b) => compare(a.tenantId, b.tenantId) || compare(a.memberId, b.memberId));
   // Keys travel as arrays (unnest), not as one parameter per value: a batch of 500 commands
   // stays a few parameters, cheap to plan, joined through the primary keys.
-  // One statement creates the missing members and locks the others, in that sorted order. FOR NO
-  // KEY UPDATE only marks a row: locking by a no-op update would write a row version per member.
+  // One statement creates the missing members (those a command may create) and locks the others,
+  // in that sorted order. FOR NO KEY UPDATE only marks a row: locking by a no-op update would
+  // write a row version per member.
   const tenants = members.map((m) => m.tenantId);
   const ids = members.map((m) => m.memberId);
+  const creatable = members.filter((m) => m.create);
   const { rows: cores } = await sql<IngestionMemberRow>`
     with created as (
       insert into ingestion_members (tenant_id, member_id)
-      select * from unnest(${tenants}::text[], ${ids}::text[])
+      select * from unnest(${creatable.map((m) => m.tenantId)}::text[], ${creatable.map((m) => m.memberId)}::text[])
       on conflict (tenant_id, member_id) do nothing
       returning *),
     locked as (
@@ -52,7 +61,8 @@ export async function loadMembers(trx: Transaction<Database>, requests: Readonly
       for no key update of m)
     select * from created union all select * from locked`.execute(trx);
   // A member another instance created after this statement's snapshot was neither created nor seen
-  // (the insert waited for it, then did nothing): lock it now that it is committed.
+  // (the insert waited for it, then did nothing): lock it now that it is committed. A member that
+  // was not to be created and is still not found stays absent.
   const seen = new Set(cores.map((c) => memberKeyOf({ tenantId: c.tenant_id, memberId: c.member_id })));
   const late = members.filter((m) => !seen.has(memberKeyOf(m)));
   if (late.length > 0) {
@@ -81,9 +91,11 @@ export async function loadMembers(trx: Transaction<Database>, requests: Readonly
           join unnest(${wantedRedemptions.map((w) => w.tenantId)}::text[], ${wantedRedemptions.map((w) => w.memberId)}::text[], ${wantedRedemptions.map((w) => w.r)}::text[])
             as k(tenant_id, member_id, redemption_id) using (tenant_id, member_id, redemption_id)`.execute(trx);
 
-  // Buckets: the spendable ones where asked, plus every bucket a loaded transaction or redemption names.
+  // Buckets: the spendable ones where asked, plus every bucket a command, a loaded transaction or a
+  // loaded redemption names (a bucket of another member is read, then left out below).
   const spendableOf = members.filter((m) => m.needs.spendableBuckets);
   const named = [
+    ...members.flatMap((m) => m.needs.bucketIds.map((bucketId) => ({ tenantId: m.tenantId, bucketId }))),
     ...transactions.flatMap((t) => (t.bucket_id === null ? [] : [{ tenantId: t.tenant_id, bucketId: t.bucket_id }])),
     ...redemptions.flatMap((r) => (r.buckets as BucketAmount[]).map((b) => ({ tenantId: r.tenant_id, bucketId: b.bucketId }))),
   ];
@@ -115,7 +127,18 @@ export async function loadMembers(trx: Transaction<Database>, requests: Readonly
       buckets: Object.fromEntries(
         mine(buckets).map((b): [string, BucketState] => [
           b.bucket_id,
-          { bucketId: b.bucket_id, currency: b.currency, amount: b.amount, remaining: b.remaining, pending: b.pending, earnedAt: b.earned_at, activeFrom: b.active_from, expiresAt: b.expires_at, owed: b.owed },
+          {
+            bucketId: b.bucket_id,
+            currency: b.currency,
+            amount: b.amount,
+            remaining: b.remaining,
+            pending: b.pending,
+            earnedAt: b.earned_at,
+            activeFrom: b.active_from,
+            expiresAt: b.expires_at,
+            owed: b.owed,
+            expired: b.expired,
+          },
         ]),
       ),
       transactions: Object.fromEntries(
@@ -164,13 +187,13 @@ export function memberWrites(before: ReadonlyMap<string, LoadedMember>, after: R
   const buckets = changed.flatMap((m) => Object.values(m.state.buckets).filter((b) => prior(m).buckets[b.bucketId] !== b).map((b) => ({ m, b })));
   if (buckets.length > 0) {
     writes.push(sql`
-      insert into ingestion_buckets (tenant_id, bucket_id, member_id, currency, amount, remaining, pending, earned_at, active_from, expires_at, owed)
+      insert into ingestion_buckets (tenant_id, bucket_id, member_id, currency, amount, remaining, pending, earned_at, active_from, expires_at, owed, expired)
       select * from unnest(
         ${col(buckets, ({ m }) => m.tenantId)}::text[], ${col(buckets, ({ b }) => b.bucketId)}::text[], ${col(buckets, ({ m }) => m.memberId)}::text[],
         ${col(buckets, ({ b }) => b.currency)}::text[], ${col(buckets, ({ b }) => b.amount)}::bigint[], ${col(buckets, ({ b }) => b.remaining)}::bigint[],
         ${col(buckets, ({ b }) => b.pending)}::boolean[], ${col(buckets, ({ b }) => b.earnedAt)}::text[], ${col(buckets, ({ b }) => b.activeFrom)}::text[],
-        ${col(buckets, ({ b }) => b.expiresAt)}::text[], ${col(buckets, ({ b }) => b.owed)}::bigint[])
-      on conflict (tenant_id, bucket_id) do update set remaining = excluded.remaining, pending = excluded.pending, owed = excluded.owed`);
+        ${col(buckets, ({ b }) => b.expiresAt)}::text[], ${col(buckets, ({ b }) => b.owed)}::bigint[], ${col(buckets, ({ b }) => b.expired)}::boolean[])
+      on conflict (tenant_id, bucket_id) do update set remaining = excluded.remaining, pending = excluded.pending, owed = excluded.owed, expired = excluded.expired`);
   }
 
   const transactions = changed.flatMap((m) => Object.values(m.state.transactions).filter((t) => prior(m).transactions[t.transactionId] !== t).map((t) => ({ m, t })));

@@ -8,14 +8,17 @@ export interface StateNeeds {
   readonly spendableBuckets: boolean;
   readonly transactionIds: readonly string[];
   readonly redemptionIds: readonly string[];
+  /** Buckets named by id, whatever they hold (activations and expiries). */
+  readonly bucketIds: readonly string[];
 }
 
-export const NO_NEEDS: StateNeeds = { spendableBuckets: false, transactionIds: [], redemptionIds: [] };
+export const NO_NEEDS: StateNeeds = { spendableBuckets: false, transactionIds: [], redemptionIds: [], bucketIds: [] };
 
 export function mergeNeeds(a: StateNeeds, b: StateNeeds): StateNeeds {
   return {
     spendableBuckets: a.spendableBuckets || b.spendableBuckets,
     transactionIds: [...new Set([...a.transactionIds, ...b.transactionIds])],
     redemptionIds: [...new Set([...a.redemptionIds, ...b.redemptionIds])],
+    bucketIds: [...new Set([...a.bucketIds, ...b.bucketIds])],
   };
 }

@@ -9,7 +9,7 @@ export function recordPurchaseCommand(request: RecordPurchaseRequest): MemberCom
     memberId: request.memberId,
     commandKey: `purchase:${request.transactionId}`,
     // The transaction itself: a purchase already recorded (from another path) is refused.
-    needs: { spendableBuckets: false, transactionIds: [request.transactionId], redemptionIds: [] },
+    needs: { spendableBuckets: false, transactionIds: [request.transactionId], redemptionIds: [], bucketIds: [] },
     requestHash: requestHash(request),
     occurredAt: request.occurredAt,
     decide: (state, program, context) => decideRecordPurchase(request, state, program, context),

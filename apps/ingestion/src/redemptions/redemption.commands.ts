@@ -9,10 +9,10 @@ export function redeemPointsCommand(request: RedeemPointsRequest): MemberCommand
     tenantId: request.tenantId,
     memberId: request.memberId,
     commandKey: `redemption:${request.redemptionId}`,
-    needs: { spendableBuckets: true, transactionIds: [], redemptionIds: [request.redemptionId] },
+    needs: { spendableBuckets: true, transactionIds: [], redemptionIds: [request.redemptionId], bucketIds: [] },
     requestHash: requestHash(request),
     occurredAt: null,
-    decide: (state, program, context) => decideRedeemPoints({ ...request, reward: request.reward ?? null }, state, program.version, context),
+    decide: (state, program, context) => decideRedeemPoints({ ...request, reward: request.reward ?? null }, state, program, context),
     summarize: ({ events }) => {
       const spent = events.find((e) => e.type === 'PointsSpent');
       return { redemptionId: request.redemptionId, points: request.points, buckets: spent?.type === 'PointsSpent' ? spent.data.buckets : [] };
@@ -25,7 +25,7 @@ export function cancelRedemptionCommand(redemptionId: string, request: CancelRed
     tenantId: request.tenantId,
     memberId: request.memberId,
     commandKey: `redemption-cancel:${redemptionId}`,
-    needs: { spendableBuckets: false, transactionIds: [], redemptionIds: [redemptionId] },
+    needs: { spendableBuckets: false, transactionIds: [], redemptionIds: [redemptionId], bucketIds: [] },
     requestHash: requestHash({ redemptionId, ...request }),
     occurredAt: null,
     decide: (state, program, context) => decideCancelRedemption({ ...request, redemptionId }, state, program.version, context),

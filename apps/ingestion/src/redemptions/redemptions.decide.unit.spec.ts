@@ -6,7 +6,7 @@ import { type CancelRedemption, decideCancelRedemption } from './cancel-redempti
 import { type RedeemPoints, decideRedeemPoints } from './redeem-points.decide';
 
 const context = decisionContext(); // now: 2026-11-22T10:00:05.000Z
-const VERSION = DEFAULT_PROGRAM.version;
+const PROGRAM = DEFAULT_PROGRAM;
 const bucketOf = (adjustmentId: string) => `acme/adjustment/${adjustmentId}/bucket`;
 
 function eventsOf(decision: Decision): readonly LedgerEvent[] {
@@ -55,7 +55,7 @@ const cancel = (redemptionId = 'red-1'): CancelRedemption => ({ tenantId: 'acme'
 
 describe('decideRedeemPoints', () => {
   it('given active buckets, then it spends soonest-expiring first, then the oldest, and names every bucket it touched', () => {
-    const decision = decideRedeemPoints(redeem(220), givenBuckets(), VERSION, context);
+    const decision = decideRedeemPoints(redeem(220), givenBuckets(), PROGRAM, context);
 
     const events = eventsOf(decision);
     expect(events.map((e) => e.type)).toEqual(['PointsSpent']);
@@ -65,12 +65,12 @@ describe('decideRedeemPoints', () => {
       reward: 'voucher-10',
       buckets: SPENT_220,
     });
-    expect(events[0]!.metadata).toMatchObject({ eventId: 'acme/redemption/red-1/PointsSpent', occurredAt: context.now, recordedAt: context.now, programVersion: VERSION });
+    expect(events[0]!.metadata).toMatchObject({ eventId: 'acme/redemption/red-1/PointsSpent', occurredAt: context.now, recordedAt: context.now, programVersion: PROGRAM.version });
   });
 
   it('given the folded spend, then the buckets hold exactly what is left', () => {
     const state = givenBuckets();
-    const after = fold(state, decideRedeemPoints(redeem(220), state, VERSION, context));
+    const after = fold(state, decideRedeemPoints(redeem(220), state, PROGRAM, context));
     expect(availablePoints(after, context.now)).toBe(80);
     expect(after.buckets[bucketOf('perm-new')]!.remaining).toBe(80);
     expect(after.buckets[bucketOf('expired')]!.remaining).toBe(500);
@@ -80,8 +80,8 @@ describe('decideRedeemPoints', () => {
 
   it('given pending and expired buckets, then they are not spendable: one point more than the active ones is refused with no event', () => {
     const state = givenBuckets();
-    expect(decideRedeemPoints(redeem(300), state, VERSION, context).kind).toBe('accepted');
-    expect(decideRedeemPoints(redeem(301), state, VERSION, context)).toEqual({
+    expect(decideRedeemPoints(redeem(300), state, PROGRAM, context).kind).toBe('accepted');
+    expect(decideRedeemPoints(redeem(301), state, PROGRAM, context)).toEqual({
       kind: 'rejected',
       code: 'LEDGER.INSUFFICIENT_POINTS',
       message: expect.stringContaining('300'),
@@ -91,41 +91,69 @@ describe('decideRedeemPoints', () => {
 
   it('given context.now at a bucket’s expiry, then that bucket is no longer spendable', () => {
     const state = givenBuckets();
-    const justBefore = decideRedeemPoints(redeem(60), state, VERSION, decisionContext('2026-11-29T23:59:59.999Z'));
+    const justBefore = decideRedeemPoints(redeem(60), state, PROGRAM, decisionContext('2026-11-29T23:59:59.999Z'));
     expect(eventsOf(justBefore)[0]!.data).toMatchObject({ buckets: [{ bucketId: bucketOf('temp-soon'), points: 50 }, { bucketId: bucketOf('temp-late'), points: 10 }] });
 
     const atExpiry = decisionContext('2026-11-30T00:00:00.000Z');
-    expect(eventsOf(decideRedeemPoints(redeem(60), state, VERSION, atExpiry))[0]!.data).toMatchObject({
+    expect(eventsOf(decideRedeemPoints(redeem(60), state, PROGRAM, atExpiry))[0]!.data).toMatchObject({
       buckets: [
         { bucketId: bucketOf('temp-late'), points: 50 },
         { bucketId: bucketOf('perm-old'), points: 10 },
       ],
     });
-    expect(decideRedeemPoints(redeem(251), state, VERSION, atExpiry)).toMatchObject({ kind: 'rejected', code: 'LEDGER.INSUFFICIENT_POINTS' });
+    expect(decideRedeemPoints(redeem(251), state, PROGRAM, atExpiry)).toMatchObject({ kind: 'rejected', code: 'LEDGER.INSUFFICIENT_POINTS' });
+  });
+
+  describe('VIPs, whose temporary points do not expire while they are VIP', () => {
+    const EXPIRED_DATE = bucketOf('expired'); // 500 temporary points, expiry date 2026-10-30, no PointsExpired yet
+    const vip = (state: MemberState): MemberState => ({ ...state, customTiers: ['vip'] });
+
+    it('given a VIP, then temporary points past their date are spendable, and spent first', () => {
+      const decision = decideRedeemPoints(redeem(520), vip(givenBuckets()), PROGRAM, context);
+      expect(eventsOf(decision)[0]!.data).toMatchObject({ buckets: [{ bucketId: EXPIRED_DATE, points: 500 }, { bucketId: bucketOf('temp-soon'), points: 20 }] });
+      expect(decideRedeemPoints(redeem(800), vip(givenBuckets()), PROGRAM, context).kind).toBe('accepted');
+      expect(decideRedeemPoints(redeem(801), vip(givenBuckets()), PROGRAM, context)).toMatchObject({ kind: 'rejected', code: 'LEDGER.INSUFFICIENT_POINTS' });
+    });
+
+    it('given a VIP under a program that lets their points expire, then the date decides', () => {
+      const program = { ...PROGRAM, customTiers: { ...PROGRAM.customTiers, vipTemporaryPointsNeverExpire: false } };
+      expect(decideRedeemPoints(redeem(301), vip(givenBuckets()), program, context)).toMatchObject({ kind: 'rejected', code: 'LEDGER.INSUFFICIENT_POINTS' });
+    });
+
+    it('given a VIP whose bucket was expired before they became VIP (PointsExpired folded), then it stays gone', () => {
+      const state = vip(givenBuckets());
+      const expired = evolveMember(state, {
+        type: 'PointsExpired',
+        data: { bucketId: EXPIRED_DATE, currency: 'temporary', points: 500, expiresAt: '2026-10-30T00:00:00.000Z', expiredAt: '2026-10-30T00:00:00.000Z' },
+        metadata: { eventId: 'x', tenantId: 'acme', memberId: 'm-1', occurredAt: '2026-10-30T00:00:00.000Z', recordedAt: context.now, correlationId: 'c', causationId: null, schemaVersion: 1, programVersion: null },
+      });
+      expect(availablePoints(expired, context.now)).toBe(300);
+      expect(decideRedeemPoints(redeem(301), expired, PROGRAM, context)).toMatchObject({ kind: 'rejected', code: 'LEDGER.INSUFFICIENT_POINTS' });
+    });
   });
 
   it('given a member without spendable points, then any redemption is refused', () => {
-    expect(decideRedeemPoints(redeem(1), INITIAL_MEMBER_STATE, VERSION, context)).toMatchObject({ kind: 'rejected', code: 'LEDGER.INSUFFICIENT_POINTS', status: 409 });
+    expect(decideRedeemPoints(redeem(1), INITIAL_MEMBER_STATE, PROGRAM, context)).toMatchObject({ kind: 'rejected', code: 'LEDGER.INSUFFICIENT_POINTS', status: 409 });
   });
 
   it('given an existing redemption id, even a cancelled one, then 409 REDEMPTION.ALREADY_EXISTS', () => {
     const state = givenBuckets();
-    const spent = fold(state, decideRedeemPoints(redeem(10), state, VERSION, context));
-    expect(decideRedeemPoints(redeem(10), spent, VERSION, context)).toMatchObject({ kind: 'rejected', code: 'REDEMPTION.ALREADY_EXISTS', status: 409 });
-    const cancelled = fold(spent, decideCancelRedemption(cancel(), spent, VERSION, context));
-    expect(decideRedeemPoints(redeem(10), cancelled, VERSION, context)).toMatchObject({ kind: 'rejected', code: 'REDEMPTION.ALREADY_EXISTS', status: 409 });
+    const spent = fold(state, decideRedeemPoints(redeem(10), state, PROGRAM, context));
+    expect(decideRedeemPoints(redeem(10), spent, PROGRAM, context)).toMatchObject({ kind: 'rejected', code: 'REDEMPTION.ALREADY_EXISTS', status: 409 });
+    const cancelled = fold(spent, decideCancelRedemption(cancel(), spent, PROGRAM.version, context));
+    expect(decideRedeemPoints(redeem(10), cancelled, PROGRAM, context)).toMatchObject({ kind: 'rejected', code: 'REDEMPTION.ALREADY_EXISTS', status: 409 });
   });
 });
 
 describe('decideCancelRedemption', () => {
   function givenSpent(): { before: MemberState; spent: MemberState } {
     const before = givenBuckets();
-    return { before, spent: fold(before, decideRedeemPoints(redeem(220), before, VERSION, context)) };
+    return { before, spent: fold(before, decideRedeemPoints(redeem(220), before, PROGRAM, context)) };
   }
 
   it('given a redemption, then RedemptionCancelled gives the same points back to the same buckets', () => {
     const { spent } = givenSpent();
-    const decision = decideCancelRedemption(cancel(), spent, VERSION, decisionContext('2026-11-23T09:00:00.000Z'));
+    const decision = decideCancelRedemption(cancel(), spent, PROGRAM.version, decisionContext('2026-11-23T09:00:00.000Z'));
 
     const events = eventsOf(decision);
     expect(events.map((e) => e.type)).toEqual(['RedemptionCancelled']);
@@ -135,7 +163,7 @@ describe('decideCancelRedemption', () => {
 
   it('given the folded cancellation, then every bucket holds exactly what it held before the spend', () => {
     const { before, spent } = givenSpent();
-    const after = fold(spent, decideCancelRedemption(cancel(), spent, VERSION, context));
+    const after = fold(spent, decideCancelRedemption(cancel(), spent, PROGRAM.version, context));
     expect(after.buckets).toEqual(before.buckets);
     expect(availablePoints(after, context.now)).toBe(300);
     expect(after.redemptions['red-1']!.cancelled).toBe(true);
@@ -143,12 +171,12 @@ describe('decideCancelRedemption', () => {
 
   it('given a cancelled redemption, when cancelled again, then 409 REDEMPTION.ALREADY_CANCELLED', () => {
     const { spent } = givenSpent();
-    const cancelled = fold(spent, decideCancelRedemption(cancel(), spent, VERSION, context));
-    expect(decideCancelRedemption(cancel(), cancelled, VERSION, context)).toMatchObject({ kind: 'rejected', code: 'REDEMPTION.ALREADY_CANCELLED', status: 409 });
+    const cancelled = fold(spent, decideCancelRedemption(cancel(), spent, PROGRAM.version, context));
+    expect(decideCancelRedemption(cancel(), cancelled, PROGRAM.version, context)).toMatchObject({ kind: 'rejected', code: 'REDEMPTION.ALREADY_CANCELLED', status: 409 });
   });
 
   it('given an unknown redemption, then 404 REDEMPTION.NOT_FOUND', () => {
     const { spent } = givenSpent();
-    expect(decideCancelRedemption(cancel('red-unknown'), spent, VERSION, context)).toMatchObject({ kind: 'rejected', code: 'REDEMPTION.NOT_FOUND', status: 404 });
+    expect(decideCancelRedemption(cancel('red-unknown'), spent, PROGRAM.version, context)).toMatchObject({ kind: 'rejected', code: 'REDEMPTION.NOT_FOUND', status: 404 });
   });
 });

@@ -50,7 +50,7 @@ describe('redemptions and credits (property-based)', () => {
             }
             case 'redeem': {
               const available = availablePoints(state, now);
-              decision = decideRedeemPoints({ tenantId: 'acme', redemptionId: `r-${i}`, memberId: 'm-1', points: step.points, reward: null }, state, DEFAULT_PROGRAM.version, context);
+              decision = decideRedeemPoints({ tenantId: 'acme', redemptionId: `r-${i}`, memberId: 'm-1', points: step.points, reward: null }, state, DEFAULT_PROGRAM, context);
               if (step.points > available) {
                 expect(decision).toMatchObject({ kind: 'rejected', code: 'LEDGER.INSUFFICIENT_POINTS', status: 409 });
                 break;

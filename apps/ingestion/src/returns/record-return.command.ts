@@ -8,7 +8,7 @@ export function recordReturnCommand(request: RecordReturnRequest): MemberCommand
     tenantId: request.tenantId,
     memberId: request.memberId,
     commandKey: `return:${request.returnId}`,
-    needs: { spendableBuckets: true, transactionIds: [request.transactionId], redemptionIds: [] },
+    needs: { spendableBuckets: true, transactionIds: [request.transactionId], redemptionIds: [], bucketIds: [] },
     requestHash: requestHash(request),
     occurredAt: request.occurredAt,
     decide: (state, program, context) =>

@@ -8,6 +8,7 @@ import {
   type ProgramConfig,
   lineReversal,
   metadataFor,
+  pastExpiryRuleFor,
   reject,
   spendableBuckets,
   takePoints,
@@ -94,6 +95,6 @@ function takeBack(
   const rest = points - fromOwn;
   if (rest === 0) return { buckets, writtenOff: 0, debt: 0 };
   if (program.returns.whenAlreadySpent === 'allow-negative') return { buckets, writtenOff: 0, debt: rest };
-  const others = takePoints(spendableBuckets(state, now, new Set(own === undefined ? [] : [own.bucketId])), rest);
+  const others = takePoints(spendableBuckets(state, now, new Set(own === undefined ? [] : [own.bucketId]), pastExpiryRuleFor(state, program)), rest);
   return { buckets: [...buckets, ...others.taken], writtenOff: others.shortfall, debt: 0 };
 }

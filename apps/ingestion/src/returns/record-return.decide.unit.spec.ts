@@ -187,7 +187,7 @@ describe('decideRecordReturn', () => {
     function givenMostlySpent(program: ProgramConfig): MemberState {
       let state = credit(INITIAL_MEMBER_STATE, 'adj-expired', 1_000, 'temporary', '2026-08-01T00:00:00.000Z'); // expired 2026-10-30
       state = givenPurchase(program, state);
-      state = fold(state, decideRedeemPoints({ tenantId: 'acme', redemptionId: 'red-1', memberId: 'm-1', points: 180, reward: null }, state, program.version, decisionContext('2026-11-20T12:00:00.000Z')));
+      state = fold(state, decideRedeemPoints({ tenantId: 'acme', redemptionId: 'red-1', memberId: 'm-1', points: 180, reward: null }, state, program, decisionContext('2026-11-20T12:00:00.000Z')));
       expect(state.buckets[PURCHASE_BUCKET]).toMatchObject({ pending: false, remaining: 20 });
       return state;
     }

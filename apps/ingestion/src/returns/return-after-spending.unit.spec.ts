@@ -27,7 +27,7 @@ describe('returns of points already spent', () => {
   it('spend, return (written off), cancel the spend: the points of the returned goods do not come back', () => {
     const program = active('deduct-available');
     let state = apply(INITIAL_MEMBER_STATE, decidePurchaseFixture(INITIAL_MEMBER_STATE, program)); // 200 points
-    state = apply(state, decideRedeemPoints({ tenantId: 'acme', redemptionId: 'red-1', memberId: 'm-1', points: 200, reward: null }, state, program.version, context));
+    state = apply(state, decideRedeemPoints({ tenantId: 'acme', redemptionId: 'red-1', memberId: 'm-1', points: 200, reward: null }, state, program, context));
     const returned = decideRecordReturn(fullReturn, state, program, context);
     state = apply(state, returned);
     expect(returned.kind === 'accepted' && returned.events.find((e) => e.type === 'PointsReversed')?.data).toMatchObject({ points: 200, writtenOff: 200, buckets: [] });
@@ -41,7 +41,7 @@ describe('returns of points already spent', () => {
   it('a partial write-off: the cancellation gives back only what the return did not claim', () => {
     const program = active('deduct-available');
     let state = apply(INITIAL_MEMBER_STATE, decidePurchaseFixture(INITIAL_MEMBER_STATE, program)); // 200
-    state = apply(state, decideRedeemPoints({ tenantId: 'acme', redemptionId: 'red-1', memberId: 'm-1', points: 200, reward: null }, state, program.version, context));
+    state = apply(state, decideRedeemPoints({ tenantId: 'acme', redemptionId: 'red-1', memberId: 'm-1', points: 200, reward: null }, state, program, context));
     state = apply(state, decideRecordReturn({ ...fullReturn, lines: [{ lineId: 'tee', quantity: 1, amountMinor: null }] }, state, program, context)); // 66 written off
     state = apply(state, decideCancelRedemption({ tenantId: 'acme', redemptionId: 'red-1', memberId: 'm-1' }, state, program.version, context));
     expect(availablePoints(state, context.now)).toBe(200 - 66);
@@ -50,7 +50,7 @@ describe('returns of points already spent', () => {
   it('allow-negative: the debt is owed before anything can be spent, and later credits repay it', () => {
     const program = active('allow-negative');
     let state = apply(INITIAL_MEMBER_STATE, decidePurchaseFixture(INITIAL_MEMBER_STATE, program)); // 200
-    state = apply(state, decideRedeemPoints({ tenantId: 'acme', redemptionId: 'red-1', memberId: 'm-1', points: 200, reward: null }, state, program.version, context));
+    state = apply(state, decideRedeemPoints({ tenantId: 'acme', redemptionId: 'red-1', memberId: 'm-1', points: 200, reward: null }, state, program, context));
     state = apply(state, decideRecordReturn(fullReturn, state, program, context));
     expect(state.debt).toBe(200);
 
@@ -58,7 +58,7 @@ describe('returns of points already spent', () => {
     state = apply(state, decideAdjustPoints(credit, state, program, context));
     expect(state.debt).toBe(0); // the credit repaid the debt first
     expect(availablePoints(state, context.now)).toBe(300);
-    expect(decideRedeemPoints({ tenantId: 'acme', redemptionId: 'red-2', memberId: 'm-1', points: 301, reward: null }, state, program.version, context)).toMatchObject({
+    expect(decideRedeemPoints({ tenantId: 'acme', redemptionId: 'red-2', memberId: 'm-1', points: 301, reward: null }, state, program, context)).toMatchObject({
       kind: 'rejected',
       code: 'LEDGER.INSUFFICIENT_POINTS',
     });

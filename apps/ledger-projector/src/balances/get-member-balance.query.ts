@@ -1,6 +1,8 @@
 import type pg from 'pg';
+import { type ProgramConfig } from '@loyalty/domain';
 import { consistencyTokenOf } from '@loyalty/kafka';
 import { type ProjectionPositions } from '../consistency/projection-positions';
+import { type TierStandingView, tierStanding } from '../tiers/tier-standing';
 
 /** Where a currency's points are, and where the others went. */
 export interface CurrencyBalance {
@@ -15,12 +17,13 @@ export interface CurrencyBalance {
   readonly reversed: number;
   /** Taken by operators' debits. */
   readonly debited: number;
+  /** Taken by expiries. */
   readonly expired: number;
-  /** Active points earned, less those reversed, debited or expired: what tiers are measured on. */
+  /** This currency's share of the qualifying points (see `qualifyingPoints`). */
   readonly qualifying: number;
 }
 
-export interface MemberBalanceView {
+export interface MemberBalanceView extends TierStandingView {
   readonly tenantId: string;
   readonly memberId: string;
   readonly currencies: readonly CurrencyBalance[];
@@ -45,10 +48,14 @@ export function totalOf(currencies: readonly CurrencyBalance[]): Omit<CurrencyBa
 // three times the execution). A swap of projection versions invalidates the plan; the next call
 // plans again against the tables now live.
 const MEMBER_BALANCE = {
-  name: 'member-balance-v1',
+  name: 'member-balance-v2',
   text: `
     with member_partition as (
-      select log_partition from ledger_entries where tenant_id = $1 and member_id = $2 limit 1)
+      select log_partition from (
+        (select log_partition from ledger_entries where tenant_id = $1 and member_id = $2 limit 1)
+        union all
+        (select log_partition from member_tier_history where tenant_id = $1 and member_id = $2 limit 1)) p
+      limit 1)
     select
       (select log_partition from member_partition) as partition,
       (select next_offset from consumer_offsets
@@ -56,12 +63,23 @@ const MEMBER_BALANCE = {
       (select coalesce(json_agg(b order by b.currency), '[]') from (
         select currency, active, pending, spent, reversed, debited, expired, qualifying from member_balances
         where tenant_id = $1 and member_id = $2) b) as currencies,
-      (select debt from member_debts where tenant_id = $1 and member_id = $2) as debt`,
+      (select debt from member_debts where tenant_id = $1 and member_id = $2) as debt,
+      (select json_build_object('qualifyingPoints', qualifying_points, 'tierId', tier_id, 'customTiers', custom_tiers)
+        from member_tiers where tenant_id = $1 and member_id = $2) as standing`,
 };
 
-/** A member's balance per currency and in total; null when the ledger has nothing for the member. */
-export async function getMemberBalance(pool: pg.Pool, positions: ProjectionPositions, tenantId: string, memberId: string): Promise<MemberBalanceView | null> {
-  const { rows } = await pool.query<{ partition: number | null; next_offset: number | null; currencies: CurrencyBalance[]; debt: number | null }>({
+/**
+ * A member's balance per currency and in total, with their tiers named by `tiers` (the ladder of
+ * the program in force); null when the ledger has nothing for the member.
+ */
+export async function getMemberBalance(pool: pg.Pool, positions: ProjectionPositions, tenantId: string, memberId: string, tiers: ProgramConfig['tiers']): Promise<MemberBalanceView | null> {
+  const { rows } = await pool.query<{
+    partition: number | null;
+    next_offset: number | null;
+    currencies: CurrencyBalance[];
+    debt: number | null;
+    standing: { qualifyingPoints: number; tierId: string | null; customTiers: string[] } | null;
+  }>({
     ...MEMBER_BALANCE,
     values: [tenantId, memberId, positions.consumer, positions.topic],
   });
@@ -73,6 +91,7 @@ export async function getMemberBalance(pool: pg.Pool, positions: ProjectionPosit
     currencies: row.currencies,
     total: totalOf(row.currencies),
     debt: row.debt === null ? 0 : Number(row.debt),
+    ...tierStanding(tiers, row.standing?.tierId ?? null, row.standing?.qualifyingPoints ?? 0, row.standing?.customTiers ?? []),
     position: consistencyTokenOf({ partition: row.partition, offset: Math.max(Number(row.next_offset ?? 0) - 1, 0) }),
   };
 }

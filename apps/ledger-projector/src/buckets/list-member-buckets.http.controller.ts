@@ -22,8 +22,8 @@ export class ListMemberBucketsHttpController {
   constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
 
   @Get(':memberId/buckets')
-  @ApiOperation({ summary: "A member's point buckets in spending order: amount, remaining, dates and source" })
-  @ApiQuery({ name: 'include', required: false, enum: ['open', 'all'], description: '`open` (default): buckets with points left; `all`: spent, reversed and expired ones too' })
+  @ApiOperation({ summary: "A member's point buckets in spending order: amount, remaining, dates (activation and expiry included) and source" })
+  @ApiQuery({ name: 'include', required: false, enum: ['open', 'all'], description: '`open` (default): buckets with points left, not expired; `all`: spent, reversed and expired ones too' })
   @ApiQuery({ name: 'consistencyToken', required: false, description: "A write's consistency token: answer only once the projection has applied it" })
   @ApiResponse({ status: 200, description: 'Up to 1,000 buckets; an empty list when the member has none' })
   async buckets(

@@ -23,7 +23,7 @@ export class ListMemberExpirationsHttpController {
   constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
 
   @Get(':memberId/expirations')
-  @ApiOperation({ summary: "A member's upcoming expirations: points left in buckets with an expiry date, soonest first" })
+  @ApiOperation({ summary: "A member's upcoming expirations: points left in buckets with an expiry date that have not expired yet, soonest first" })
   @ApiQuery({ name: 'until', required: false, description: 'ISO-8601 time: only expirations up to then' })
   @ApiQuery({ name: 'limit', required: false, description: '1-1,000 (default 100)' })
   @ApiQuery({ name: 'consistencyToken', required: false, description: "A write's consistency token: answer only once the projection has applied it" })

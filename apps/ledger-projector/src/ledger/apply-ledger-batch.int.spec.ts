@@ -1,8 +1,9 @@
 import { type Kysely } from 'kysely';
 import { type DatabaseConfig } from '@loyalty/config';
 import { createDatabase, type Database } from '@loyalty/db';
+import { type LedgerEvent, foldLedgerBalances } from '@loyalty/domain';
 import { type LedgerBatch } from '@loyalty/kafka';
-import { createMigratedTestDatabase, dropTestDatabase, pointsEarnedFixture } from '@loyalty/testing';
+import { NO_ROW_DIFFERENCE, PROJECTION_EQUALS_FOLD, createMigratedTestDatabase, dropTestDatabase, metadataFixture, pointsEarnedFixture, projectionDifferences, rowDifference } from '@loyalty/testing';
 import { applyLedgerBatch, applyLedgerBatches } from './apply-ledger-batch';
 
 const CONSUMER = 'ledger-projector.test';
@@ -26,6 +27,43 @@ async function snapshot(db: Kysely<Database>) {
     offsets: await db.selectFrom('consumer_offsets').select(['consumer', 'topic', 'partition', 'next_offset']).orderBy('partition').execute(),
   };
 }
+
+/** Everything the projection holds, write times left out (they depend on batching). */
+async function fullSnapshot(db: Kysely<Database>) {
+  return {
+    ...(await snapshot(db)),
+    figures: await db.selectFrom('member_balances').selectAll().orderBy('tenant_id').orderBy('member_id').orderBy('currency').execute(),
+    entries: await db.selectFrom('ledger_entries').selectAll().orderBy('tenant_id').orderBy('event_id').execute(),
+    tiers: await db.selectFrom('member_tiers').selectAll().orderBy('tenant_id').orderBy('member_id').execute(),
+    tierHistory: await db.selectFrom('member_tier_history').selectAll().orderBy('tenant_id').orderBy('event_id').execute(),
+    debts: await db.selectFrom('member_debts').selectAll().orderBy('tenant_id').orderBy('member_id').execute(),
+  };
+}
+
+/** member_tiers against the fold's standings: qualifying points, tier and custom tiers of every member. */
+async function standingDifferences(db: Kysely<Database>, events: readonly LedgerEvent[]) {
+  const rows = await db.selectFrom('member_tiers').select(['tenant_id', 'member_id', 'qualifying_points', 'tier_id', 'custom_tiers']).execute();
+  const actual = rows.map((r) => ({ tenantId: r.tenant_id, memberId: r.member_id, qualifyingPoints: r.qualifying_points, tier: r.tier_id, customTiers: r.custom_tiers as string[] }));
+  return rowDifference(actual, foldLedgerBalances(events).standings, (r) => `${r.tenantId}|${r.memberId}`);
+}
+
+const at = (day: number) => `2026-12-${String(day).padStart(2, '0')}T23:00:00.000Z`;
+const meta = (eventId: string, memberId: string, day = 1) => metadataFixture({ eventId, memberId, occurredAt: at(day), recordedAt: at(day), programVersion: 'v-2' });
+const activated = (eventId: string, memberId: string, bucketId: string, points: number, day = 6): LedgerEvent => ({
+  type: 'PointsActivated',
+  data: { bucketId, currency: 'permanent', points, activatedAt: at(day) },
+  metadata: meta(eventId, memberId, day),
+});
+const expired = (eventId: string, memberId: string, bucketId: string, points: number, currency = 'permanent', day = 20): LedgerEvent => ({
+  type: 'PointsExpired',
+  data: { bucketId, currency, points, expiresAt: at(day), expiredAt: at(day) },
+  metadata: meta(eventId, memberId, day),
+});
+const tierChanged = (eventId: string, memberId: string, from: string | null, to: string, day = 7): LedgerEvent => ({
+  type: 'TierChanged',
+  data: { from, to, direction: 'UP', reason: 'EARNED', qualifyingPoints: 1_000, customTiers: [], changedAt: at(day) },
+  metadata: meta(eventId, memberId, day),
+});
 
 describe('applyLedgerBatch on the real Postgres', () => {
   let config: DatabaseConfig;
@@ -184,7 +222,158 @@ describe('applyLedgerBatch on the real Postgres', () => {
     const repay = pointsEarnedFixture({ points: 400, pending: false, bucketId: 'b-repay', metadata: { eventId: 'repay', memberId: 'm-debt' } });
     await applyLedgerBatch(db, CONSUMER, batch(0, 1, [{ ...repay, data: { ...repay.data, debtRecovered: 275 } }]));
     expect(await db.selectFrom('member_debts').select('debt').where('member_id', '=', 'm-debt').executeTakeFirstOrThrow()).toEqual({ debt: 0 });
+    // The purchase the return reversed is not in this projection: its 275 points leave the member's
+    // qualifying points, but no currency's share.
     expect(await db.selectFrom('member_balances').select(['active', 'qualifying']).where('member_id', '=', 'm-debt').executeTakeFirstOrThrow()).toEqual({ active: 125, qualifying: 400 });
+    expect(await db.selectFrom('member_tiers').select('qualifying_points').where('member_id', '=', 'm-debt').executeTakeFirstOrThrow()).toEqual({ qualifying_points: 125 });
+  });
+
+  it('a return of spent points lowers the qualifying points by all it reversed, in the currency of the purchase', async () => {
+    const earned = pointsEarnedFixture({ points: 100, pending: false, bucketId: 'b-spent', transactionId: 'tx-s', metadata: { eventId: 'earn-s', memberId: 'm-s' } });
+    await applyLedgerBatch(db, CONSUMER, batch(0, 0, [earned, { type: 'PointsSpent', data: { redemptionId: 'red', points: 80, reward: null, buckets: [{ bucketId: 'b-spent', points: 80 }] }, metadata: meta('spend-s', 'm-s') }]));
+    await applyLedgerBatch(
+      db,
+      CONSUMER,
+      batch(0, 2, [{ type: 'PointsReversed', data: { returnId: 'ret-s', transactionId: 'tx-s', points: 50, buckets: [{ bucketId: 'b-spent', points: 20 }], writtenOff: 30, debt: 0, lines: [] }, metadata: meta('reverse-s', 'm-s') }]),
+    );
+    expect(await db.selectFrom('member_balances').select(['active', 'spent', 'reversed', 'qualifying']).where('member_id', '=', 'm-s').executeTakeFirstOrThrow()).toEqual({ active: 0, spent: 80, reversed: 20, qualifying: 50 });
+    expect(await db.selectFrom('member_tiers').select('qualifying_points').where('member_id', '=', 'm-s').executeTakeFirstOrThrow()).toEqual({ qualifying_points: 50 });
+  });
+
+  it('an activation makes the bucket active: its points move from pending to active and qualify; a history entry names the bucket', async () => {
+    const earned = pointsEarnedFixture({ points: 300, pending: true, bucketId: 'b-act', metadata: { eventId: 'earn-act', memberId: 'm-act' } });
+    await applyLedgerBatch(db, CONSUMER, batch(0, 0, [earned]));
+    await applyLedgerBatch(db, CONSUMER, batch(0, 1, [activated('act', 'm-act', 'b-act', 300)]));
+
+    expect(await db.selectFrom('point_buckets').select(['pending', 'remaining', 'activated_at', 'expired_at']).where('bucket_id', '=', 'b-act').executeTakeFirstOrThrow()).toEqual({
+      pending: false,
+      remaining: 300,
+      activated_at: at(6),
+      expired_at: null,
+    });
+    expect(await db.selectFrom('member_balances').select(['active', 'pending', 'qualifying']).where('member_id', '=', 'm-act').executeTakeFirstOrThrow()).toEqual({ active: 300, pending: 0, qualifying: 300 });
+    expect(await db.selectFrom('member_tiers').select(['qualifying_points', 'tier_id']).where('member_id', '=', 'm-act').executeTakeFirstOrThrow()).toEqual({ qualifying_points: 300, tier_id: null });
+    expect(await db.selectFrom('ledger_entries').select(['event_type', 'points', 'currency', 'bucket_id', 'cause_id', 'buckets', 'program_version']).where('event_id', '=', 'act').executeTakeFirstOrThrow()).toEqual({
+      event_type: 'PointsActivated',
+      points: 300,
+      currency: 'permanent',
+      bucket_id: 'b-act',
+      cause_id: 'b-act',
+      buckets: [],
+      program_version: 'v-2',
+    });
+  });
+
+  it('an expiry takes the rest of the bucket: remaining and active drop, expired and the history grow, qualifying points fall', async () => {
+    const earned = pointsEarnedFixture({ points: 50, pending: false, bucketId: 'b-exp', metadata: { eventId: 'earn-exp', memberId: 'm-exp' } });
+    const temporary = { ...earned, data: { ...earned.data, currency: 'temporary', expiresAt: at(20) } };
+    await applyLedgerBatch(
+      db,
+      CONSUMER,
+      batch(0, 0, [temporary, { type: 'PointsSpent', data: { redemptionId: 'red-exp', points: 20, reward: null, buckets: [{ bucketId: 'b-exp', points: 20 }] }, metadata: meta('spend-exp', 'm-exp') }]),
+    );
+    await applyLedgerBatch(db, CONSUMER, batch(0, 2, [expired('exp', 'm-exp', 'b-exp', 30, 'temporary')]));
+
+    expect(await db.selectFrom('point_buckets').select(['remaining', 'expired_at']).where('bucket_id', '=', 'b-exp').executeTakeFirstOrThrow()).toEqual({ remaining: 0, expired_at: at(20) });
+    expect(await db.selectFrom('member_balances').select(['currency', 'active', 'spent', 'expired', 'qualifying']).where('member_id', '=', 'm-exp').executeTakeFirstOrThrow()).toEqual({
+      currency: 'temporary',
+      active: 0,
+      spent: 20,
+      expired: 30,
+      qualifying: 20,
+    });
+    expect(await db.selectFrom('member_tiers').select('qualifying_points').where('member_id', '=', 'm-exp').executeTakeFirstOrThrow()).toEqual({ qualifying_points: 20 });
+    expect(await db.selectFrom('ledger_entries').select(['event_type', 'points', 'bucket_id', 'cause_id', 'buckets']).where('event_id', '=', 'exp').executeTakeFirstOrThrow()).toEqual({
+      event_type: 'PointsExpired',
+      points: -30,
+      bucket_id: 'b-exp',
+      cause_id: 'b-exp',
+      buckets: [{ bucketId: 'b-exp', points: -30 }],
+    });
+  });
+
+  it('tier changes and custom tiers: the member row holds the latest, the tier history every event once', async () => {
+    await applyLedgerBatch(
+      db,
+      CONSUMER,
+      batch(0, 0, [
+        tierChanged('t1', 'm-t', null, 'bronze', 1),
+        { type: 'CustomTierAssigned', data: { tier: 'vip' }, metadata: meta('vip', 'm-t', 2) },
+        tierChanged('t2', 'm-t', 'bronze', 'silver', 7),
+      ]),
+    );
+    await applyLedgerBatch(
+      db,
+      CONSUMER,
+      batch(0, 3, [
+        { type: 'CustomTierAssigned', data: { tier: 'employee' }, metadata: meta('emp', 'm-t', 8) },
+        { type: 'CustomTierRevoked', data: { tier: 'vip' }, metadata: meta('vip-off', 'm-t', 9) },
+        // A resend of the first assignment (same event id, later offset) must not bring vip back.
+        { type: 'CustomTierAssigned', data: { tier: 'vip' }, metadata: meta('vip', 'm-t', 2) },
+      ]),
+    );
+
+    expect(await db.selectFrom('member_tiers').selectAll().where('member_id', '=', 'm-t').executeTakeFirstOrThrow()).toEqual({
+      tenant_id: 'acme',
+      member_id: 'm-t',
+      qualifying_points: 0,
+      tier_id: 'silver',
+      tier_changed_at: at(7),
+      tier_reason: 'EARNED',
+      tier_program_version: 'v-2',
+      custom_tiers: ['employee'],
+    });
+    const history = await db.selectFrom('member_tier_history').select(['event_id', 'event_type', 'tier', 'from_tier', 'effective_at', 'log_offset']).where('member_id', '=', 'm-t').orderBy('log_offset').execute();
+    expect(history).toEqual([
+      { event_id: 't1', event_type: 'TierChanged', tier: 'bronze', from_tier: null, effective_at: at(1), log_offset: 0 },
+      { event_id: 'vip', event_type: 'CustomTierAssigned', tier: 'vip', from_tier: null, effective_at: at(2), log_offset: 1 },
+      { event_id: 't2', event_type: 'TierChanged', tier: 'silver', from_tier: 'bronze', effective_at: at(7), log_offset: 2 },
+      { event_id: 'emp', event_type: 'CustomTierAssigned', tier: 'employee', from_tier: null, effective_at: at(8), log_offset: 3 },
+      { event_id: 'vip-off', event_type: 'CustomTierRevoked', tier: 'vip', from_tier: null, effective_at: at(9), log_offset: 4 },
+    ]);
+    expect(await db.selectFrom('ledger_entries').select('event_id').where('member_id', '=', 'm-t').execute()).toEqual([]);
+  });
+
+  it('replay: a batch of activations, expiries and tier events applied twice gives the same rows and the same offsets', async () => {
+    const events = lifecycle('m-r');
+    await applyLedgerBatch(db, CONSUMER, batch(0, 0, events));
+    const once = await fullSnapshot(db);
+    expect((await applyLedgerBatch(db, CONSUMER, batch(0, 0, events))).applied).toBe(0);
+    expect(await fullSnapshot(db)).toEqual(once);
+    // Redelivered again from the middle (a crash between the Postgres and the Kafka commits).
+    expect((await applyLedgerBatch(db, CONSUMER, batch(0, 3, events.slice(3)))).applied).toBe(0);
+    expect(await fullSnapshot(db)).toEqual(once);
+    expect(once.offsets).toEqual([{ consumer: CONSUMER, topic: TOPIC, partition: 0, next_offset: events.length }]);
+  });
+
+  it('however the log is cut into batches, the tables equal the pure fold of the log', async () => {
+    const events = [...lifecycle('m-a'), ...lifecycle('m-b'), ...lifecycle('m-c')];
+    const expected = foldLedgerBalances(events);
+    // Each member in a partition of its own, cut at different points: every event alone, all in one
+    // batch, and cuts that separate an earning from its activation, or a return from its activation.
+    const cuts: readonly (readonly number[])[] = [events.map((_, i) => i), [0], [0, 2, 5, 9]];
+    for (const [p, member] of ['m-a', 'm-b', 'm-c'].entries()) {
+      const own = events.filter((e) => e.metadata.memberId === member);
+      const starts = (cuts[p] ?? [0]).filter((i) => i < own.length);
+      for (const [i, start] of starts.entries()) {
+        const end = starts[i + 1] ?? own.length;
+        await applyLedgerBatch(db, CONSUMER, batch(p, start, own.slice(start, end)));
+      }
+    }
+    expect(await projectionDifferences(db, expected)).toEqual(PROJECTION_EQUALS_FOLD);
+    expect(await standingDifferences(db, events)).toEqual(NO_ROW_DIFFERENCE);
+    // 960 earned active, +300 activated, -200 returned (150 of it owed), -60 expired, -10 debited.
+    const members = await db.selectFrom('member_tiers').select(['member_id', 'qualifying_points', 'tier_id', 'custom_tiers']).orderBy('member_id').execute();
+    expect(members.map((m) => [m.qualifying_points, m.tier_id, m.custom_tiers])).toEqual([
+      [990, 'bronze', ['vip']],
+      [990, 'bronze', ['vip']],
+      [990, 'bronze', ['vip']],
+    ]);
+    const shares = await db.selectFrom('member_balances').select(['currency', 'qualifying', 'expired']).where('member_id', '=', 'm-a').orderBy('currency').execute();
+    expect(shares).toEqual([
+      { currency: 'permanent', qualifying: 990, expired: 0 },
+      { currency: 'temporary', qualifying: 0, expired: 60 },
+    ]);
   });
 
   it('a fetch that starts past the stored offset is not applied: it reports where to resume', async () => {
@@ -212,3 +401,30 @@ describe('applyLedgerBatch on the real Postgres', () => {
     });
   });
 });
+
+/**
+ * One member's life through the rules service's events: pending and active earnings, a return
+ * cancelling pending points before their activation, a spend, an activation, a return of active
+ * points with debt, an expiry, tier changes and custom tiers, and a resend.
+ */
+function lifecycle(memberId: string): LedgerEvent[] {
+  const id = (name: string) => `${memberId}-${name}`;
+  const pending = pointsEarnedFixture({ points: 400, pending: true, bucketId: id('w'), transactionId: id('tx-w'), metadata: { eventId: id('earn-w'), memberId } });
+  const active = pointsEarnedFixture({ points: 900, pending: false, bucketId: id('p'), transactionId: id('tx-p'), metadata: { eventId: id('earn-p'), memberId } });
+  const temporary = { ...active, data: { ...active.data, bucketId: id('t'), points: 60, currency: 'temporary', expiresAt: at(20), source: { ...active.data.source, sourceId: id('act-t'), kind: 'ACTIVITY' as const } } };
+  return [
+    pending,
+    { ...temporary, metadata: { ...temporary.metadata, eventId: id('earn-t') } },
+    { type: 'PointsReversed', data: { returnId: id('ret-1'), transactionId: id('tx-w'), points: 100, buckets: [{ bucketId: id('w'), points: 100 }], writtenOff: 0, debt: 0, lines: [] }, metadata: meta(id('rev-1'), memberId, 3) },
+    active,
+    { type: 'PointsSpent', data: { redemptionId: id('red'), points: 850, reward: null, buckets: [{ bucketId: id('p'), points: 850 }] }, metadata: meta(id('spend'), memberId, 4) },
+    activated(id('act'), memberId, id('w'), 300),
+    tierChanged(id('tier-1'), memberId, 'bronze', 'silver'),
+    { type: 'CustomTierAssigned', data: { tier: 'vip' }, metadata: meta(id('vip'), memberId, 8) },
+    { type: 'PointsReversed', data: { returnId: id('ret-2'), transactionId: id('tx-p'), points: 200, buckets: [{ bucketId: id('p'), points: 50 }], writtenOff: 0, debt: 150, lines: [] }, metadata: meta(id('rev-2'), memberId, 9) },
+    expired(id('exp'), memberId, id('t'), 60, 'temporary'),
+    { type: 'PointsAdjusted', data: { adjustmentId: id('adj'), points: 10, reason: 'correction', actor: 'ops', buckets: [{ bucketId: id('w'), points: 10 }] }, metadata: meta(id('adj'), memberId, 21) },
+    tierChanged(id('tier-2'), memberId, 'silver', 'bronze', 22),
+    activated(id('act'), memberId, id('w'), 300),
+  ];
+}

@@ -2,7 +2,8 @@ import { type Kysely, type Transaction, sql } from 'kysely';
 import { type Database } from '@loyalty/db';
 import { type LedgerBatch } from '@loyalty/kafka';
 import { holdApplyLockShared } from '../rebuild/projection-swap';
-import { type LedgerRowChanges, type MovementKind, projectLedgerEvent } from './ledger.projection';
+import { type LedgerBatchEffects, type StoredBucket, type StoredState, ledgerBatchEffects, stateKey } from './ledger-batch-effects';
+import { type LedgerRowChanges, projectLedgerEvent } from './ledger.projection';
 
 /** A partition whose fetch starts past the stored offset: nothing applied, resume from `from`. */
 export interface PartitionGap {
@@ -10,9 +11,6 @@ export interface PartitionGap {
   readonly partition: number;
   readonly from: string;
 }
-
-/** What a new bucket adds to its member's balance. */
-type BalanceDelta = { tenant_id: string; member_id: string; currency: string; active: number; pending: number; qualifying: number; recorded_at: string };
 
 /**
  * Applies one batch of one partition exactly once: the rows and the consumer's next offset are
@@ -61,9 +59,9 @@ export async function applyLedgerBatches(
       if (BigInt(batch.nextOffset) > from) advanced.push({ topic: batch.topic, partition: batch.partition, next: Number(batch.nextOffset) });
     }
 
-    const applied = await insertNewEntries(trx, changes);
-    const created = await insertBuckets(trx, applied);
-    await moveAndSettle(trx, consumer, applied, created, advanced);
+    const applied = await insertNewHistory(trx, changes);
+    const before = await insertBucketsAndRead(trx, applied);
+    await settle(trx, consumer, ledgerBatchEffects(applied, before), advanced);
     return { applied: applied.length, gaps };
   });
 }
@@ -106,138 +104,199 @@ async function lockOffsets(trx: Transaction<Database>, consumer: string, partiti
   return stored;
 }
 
-/** Inserts the ledger entries; returns the changes whose event was not applied before. */
-async function insertNewEntries(trx: Transaction<Database>, changes: readonly LedgerRowChanges[]): Promise<LedgerRowChanges[]> {
+/** Inserts the history rows of point movements and tier events; returns the changes whose event was not applied before. */
+async function insertNewHistory(trx: Transaction<Database>, changes: readonly LedgerRowChanges[]): Promise<LedgerRowChanges[]> {
   if (changes.length === 0) return [];
-  const col = <T>(f: (e: LedgerRowChanges['entry']) => T) => changes.map((c) => f(c.entry));
+  const entries = changes.flatMap((c) => (c.entry === null ? [] : [c.entry]));
+  const tiers = changes.flatMap((c) => (c.tierEntry === null ? [] : [c.tierEntry]));
+  const e = <T>(f: (row: (typeof entries)[number]) => T) => entries.map(f);
+  const t = <T>(f: (row: (typeof tiers)[number]) => T) => tiers.map(f);
   const { rows: inserted } = await sql<{ tenant_id: string; event_id: string }>`
-    insert into ledger_entries (tenant_id, event_id, member_id, event_type, currency, points, bucket_id, transaction_id, occurred_at, recorded_at, program_version, log_partition, log_offset, cause_id, reason, buckets, debt_delta)
-    select * from unnest(
-      ${col((e) => e.tenant_id)}::text[], ${col((e) => e.event_id)}::text[], ${col((e) => e.member_id)}::text[], ${col((e) => e.event_type)}::text[],
-      ${col((e) => e.currency ?? null)}::text[], ${col((e) => e.points)}::bigint[], ${col((e) => e.bucket_id ?? null)}::text[], ${col((e) => e.transaction_id ?? null)}::text[],
-      ${col((e) => e.occurred_at)}::text[], ${col((e) => e.recorded_at)}::text[], ${col((e) => e.program_version ?? null)}::text[],
-      ${col((e) => e.log_partition)}::int[], ${col((e) => e.log_offset)}::bigint[],
-      ${col((e) => e.cause_id ?? null)}::text[], ${col((e) => e.reason ?? null)}::text[], ${col((e) => (typeof e.buckets === 'string' ? e.buckets : '[]'))}::jsonb[], ${col((e) => e.debt_delta ?? 0)}::bigint[])
-    on conflict (tenant_id, event_id) do nothing
-    returning tenant_id, event_id`.execute(trx);
-  const fresh = new Set(inserted.map((r) => `${r.tenant_id}\u0000${r.event_id}`));
+    with entries as (
+      insert into ledger_entries (tenant_id, event_id, member_id, event_type, currency, points, bucket_id, transaction_id, occurred_at, recorded_at, program_version, log_partition, log_offset, cause_id, reason, buckets, debt_delta)
+      select * from unnest(
+        ${e((r) => r.tenant_id)}::text[], ${e((r) => r.event_id)}::text[], ${e((r) => r.member_id)}::text[], ${e((r) => r.event_type)}::text[],
+        ${e((r) => r.currency ?? null)}::text[], ${e((r) => r.points)}::bigint[], ${e((r) => r.bucket_id ?? null)}::text[], ${e((r) => r.transaction_id ?? null)}::text[],
+        ${e((r) => r.occurred_at)}::text[], ${e((r) => r.recorded_at)}::text[], ${e((r) => r.program_version ?? null)}::text[],
+        ${e((r) => r.log_partition)}::int[], ${e((r) => r.log_offset)}::bigint[],
+        ${e((r) => r.cause_id ?? null)}::text[], ${e((r) => r.reason ?? null)}::text[], ${e((r) => (typeof r.buckets === 'string' ? r.buckets : '[]'))}::jsonb[], ${e((r) => r.debt_delta ?? 0)}::bigint[])
+      on conflict (tenant_id, event_id) do nothing
+      returning tenant_id, event_id),
+    tiers as (
+      insert into member_tier_history (tenant_id, event_id, member_id, event_type, tier, from_tier, direction, reason, qualifying_points, custom_tiers, effective_at, recorded_at, program_version, log_partition, log_offset)
+      select * from unnest(
+        ${t((r) => r.tenant_id)}::text[], ${t((r) => r.event_id)}::text[], ${t((r) => r.member_id)}::text[], ${t((r) => r.event_type)}::text[], ${t((r) => r.tier)}::text[],
+        ${t((r) => r.from_tier ?? null)}::text[], ${t((r) => r.direction ?? null)}::text[], ${t((r) => r.reason ?? null)}::text[], ${t((r) => r.qualifying_points ?? null)}::bigint[],
+        ${t((r) => (typeof r.custom_tiers === 'string' ? r.custom_tiers : null))}::jsonb[], ${t((r) => r.effective_at)}::text[], ${t((r) => r.recorded_at)}::text[],
+        ${t((r) => r.program_version ?? null)}::text[], ${t((r) => r.log_partition)}::int[], ${t((r) => r.log_offset)}::bigint[])
+      on conflict (tenant_id, event_id) do nothing
+      returning tenant_id, event_id)
+    select tenant_id, event_id from entries union all select tenant_id, event_id from tiers`.execute(trx);
+  const fresh = new Set(inserted.map((r) => stateKey(r.tenant_id, r.event_id)));
   // A batch may carry the same event twice (a resend landing close to the original): first one wins.
   const seen = new Set<string>();
   return changes.filter((c) => {
-    const id = `${c.entry.tenant_id}\u0000${c.entry.event_id}`;
+    const id = stateKey(c.tenantId, c.eventId);
     if (!fresh.has(id) || seen.has(id)) return false;
     seen.add(id);
     return true;
   });
 }
 
-/** Inserts the new buckets; returns what each adds to its member's balance. */
-async function insertBuckets(trx: Transaction<Database>, changes: readonly LedgerRowChanges[]): Promise<BalanceDelta[]> {
-  const buckets = changes.flatMap((c) => (c.newBucket === null ? [] : [c.newBucket]));
-  if (buckets.length === 0) return [];
-  const col = <T>(f: (b: (typeof buckets)[number]) => T) => buckets.map(f);
-  const recordedAt = new Map(changes.flatMap((c) => (c.newBucket === null ? [] : [[`${c.newBucket.tenant_id}\u0000${c.newBucket.bucket_id}`, c.entry.recorded_at] as const])));
-  const { rows } = await sql<{ tenant_id: string; bucket_id: string; member_id: string; currency: string; pending: boolean; remaining: number; amount: number }>`
-    insert into point_buckets (tenant_id, bucket_id, member_id, currency, amount, remaining, pending, earned_at, active_from, expires_at, source_transaction_id)
-    select * from unnest(
-      ${col((b) => b.tenant_id)}::text[], ${col((b) => b.bucket_id)}::text[], ${col((b) => b.member_id)}::text[], ${col((b) => b.currency)}::text[],
-      ${col((b) => b.amount)}::bigint[], ${col((b) => b.remaining)}::bigint[], ${col((b) => b.pending)}::boolean[], ${col((b) => b.earned_at)}::text[],
-      ${col((b) => b.active_from)}::text[], ${col((b) => b.expires_at ?? null)}::text[], ${col((b) => b.source_transaction_id ?? null)}::text[])
-    on conflict (tenant_id, bucket_id) do nothing
-    returning tenant_id, bucket_id, member_id, currency, pending, remaining, amount`.execute(trx);
-  // Points earned active qualify at once; pending ones when they are activated.
-  return rows.map((b) => ({
-    tenant_id: b.tenant_id,
-    member_id: b.member_id,
-    currency: b.currency,
-    active: b.pending ? 0 : b.remaining,
-    pending: b.pending ? b.remaining : 0,
-    qualifying: b.pending ? 0 : b.amount,
-    recorded_at: recordedAt.get(`${b.tenant_id}\u0000${b.bucket_id}`) ?? '',
-  }));
+const unique = <T>(items: readonly T[], key: (item: T) => string): T[] => [...new Map(items.map((i) => [key(i), i])).values()];
+
+/**
+ * In one statement: inserts the new buckets, and reads what the batch's effects depend on: the
+ * stored buckets it names, the buckets of the purchases it reverses, and the custom tiers it
+ * changes. The reads see the projection before this statement, so a bucket inserted here is known
+ * from its earning instead.
+ */
+async function insertBucketsAndRead(trx: Transaction<Database>, changes: readonly LedgerRowChanges[]): Promise<StoredState> {
+  const newBuckets = changes.flatMap((c) => (c.newBucket === null ? [] : [c.newBucket]));
+  const named = unique(
+    changes.flatMap((c) => [
+      ...(c.newBucket === null ? [] : [c.newBucket.bucket_id]),
+      ...c.bucketMovements.map((m) => m.bucketId),
+      ...(c.activation === null ? [] : [c.activation.bucketId]),
+      ...(c.expiry === null ? [] : [c.expiry.bucketId]),
+    ].map((bucketId) => ({ tenant: c.tenantId, bucketId }))),
+    (b) => stateKey(b.tenant, b.bucketId),
+  );
+  const purchases = unique(
+    changes.flatMap((c) => (c.qualifyingTaken?.transactionId ? [{ tenant: c.tenantId, member: c.memberId, transactionId: c.qualifyingTaken.transactionId }] : [])),
+    (p) => stateKey(p.tenant, p.member, p.transactionId),
+  );
+  const tiered = unique(
+    changes.flatMap((c) => (c.customTier === null ? [] : [{ tenant: c.tenantId, member: c.memberId }])),
+    (m) => stateKey(m.tenant, m.member),
+  );
+  if (newBuckets.length === 0 && named.length === 0 && purchases.length === 0 && tiered.length === 0) return { buckets: [], created: new Set(), customTiers: new Map() };
+  const col = <T>(f: (b: (typeof newBuckets)[number]) => T) => newBuckets.map(f);
+  const { rows } = await sql<{
+    kind: 'created' | 'bucket' | 'tiers';
+    tenant_id: string;
+    bucket_id: string | null;
+    member_id: string | null;
+    currency: string | null;
+    pending: boolean | null;
+    remaining: number | null;
+    expired: boolean | null;
+    source_transaction_id: string | null;
+    custom_tiers: string[] | null;
+  }>`
+    with inserted as (
+      insert into point_buckets (tenant_id, bucket_id, member_id, currency, amount, remaining, pending, earned_at, active_from, expires_at, source_transaction_id)
+      select * from unnest(
+        ${col((b) => b.tenant_id)}::text[], ${col((b) => b.bucket_id)}::text[], ${col((b) => b.member_id)}::text[], ${col((b) => b.currency)}::text[],
+        ${col((b) => b.amount)}::bigint[], ${col((b) => b.remaining)}::bigint[], ${col((b) => b.pending)}::boolean[], ${col((b) => b.earned_at)}::text[],
+        ${col((b) => b.active_from)}::text[], ${col((b) => b.expires_at ?? null)}::text[], ${col((b) => b.source_transaction_id ?? null)}::text[])
+      on conflict (tenant_id, bucket_id) do nothing
+      returning tenant_id, bucket_id),
+    stored as (
+      select * from point_buckets
+      where (tenant_id, bucket_id) in (select * from unnest(${named.map((b) => b.tenant)}::text[], ${named.map((b) => b.bucketId)}::text[]))
+      union
+      select * from point_buckets
+      where (tenant_id, member_id, source_transaction_id) in (
+        select * from unnest(${purchases.map((p) => p.tenant)}::text[], ${purchases.map((p) => p.member)}::text[], ${purchases.map((p) => p.transactionId)}::text[])))
+    select 'created' as kind, tenant_id, bucket_id, null as member_id, null as currency, null::boolean as pending, null::bigint as remaining, null::boolean as expired,
+      null as source_transaction_id, null::jsonb as custom_tiers
+    from inserted
+    union all
+    select 'bucket', tenant_id, bucket_id, member_id, currency, pending, remaining, expired_at is not null, source_transaction_id, null from stored
+    union all
+    select 'tiers', tenant_id, null, member_id, null, null, null, null, null, custom_tiers from member_tiers
+    where (tenant_id, member_id) in (select * from unnest(${tiered.map((m) => m.tenant)}::text[], ${tiered.map((m) => m.member)}::text[]))`.execute(trx);
+  const buckets: StoredBucket[] = [];
+  const created = new Set<string>();
+  const customTiers = new Map<string, readonly string[]>();
+  for (const r of rows) {
+    if (r.kind === 'created') created.add(stateKey(r.tenant_id, r.bucket_id ?? ''));
+    else if (r.kind === 'tiers') customTiers.set(stateKey(r.tenant_id, r.member_id ?? ''), r.custom_tiers ?? []);
+    else {
+      buckets.push({
+        tenantId: r.tenant_id,
+        bucketId: r.bucket_id ?? '',
+        memberId: r.member_id ?? '',
+        currency: r.currency ?? '',
+        pending: r.pending === true,
+        remaining: r.remaining ?? 0,
+        expired: r.expired === true,
+        sourceTransactionId: r.source_transaction_id,
+      });
+    }
+  }
+  return { buckets, created, customTiers };
 }
 
 /**
- * In one statement: moves points in existing buckets (summed per bucket), adds the moves and the
- * new buckets to the balances (a move counts where its points went: spent, reversed or debited;
- * it lowers active or pending as the bucket is, and qualifying unless it is a spend), adds the
- * debts, and advances the offsets. The buckets of this batch were inserted by an earlier
- * statement, so a spend of one of them finds it.
+ * In one statement: moves points in existing buckets and marks their activation or expiry, adds
+ * the deltas to the balances (per member and currency) and to the members' qualifying points and
+ * tiers, adds the debts, and advances the offsets.
  */
-async function moveAndSettle(
-  trx: Transaction<Database>,
-  consumer: string,
-  changes: readonly LedgerRowChanges[],
-  created: readonly BalanceDelta[],
-  advanced: readonly { topic: string; partition: number; next: number }[],
-): Promise<void> {
-  const perKind = new Map<string, { tenant: string; bucketId: string; kind: MovementKind; delta: number; recordedAt: string }>();
-  const debts = new Map<string, { tenant: string; member: string; debt: number }>();
-  for (const c of changes) {
-    for (const m of c.bucketMovements) {
-      const key = JSON.stringify([c.entry.tenant_id, m.bucketId, m.kind]);
-      const row = perKind.get(key) ?? { tenant: c.entry.tenant_id, bucketId: m.bucketId, kind: m.kind, delta: 0, recordedAt: '' };
-      row.delta += m.delta;
-      if (c.entry.recorded_at > row.recordedAt) row.recordedAt = c.entry.recorded_at;
-      perKind.set(key, row);
-    }
-    if (c.debtDelta !== 0) {
-      const key = JSON.stringify([c.entry.tenant_id, c.entry.member_id]);
-      const row = debts.get(key) ?? { tenant: c.entry.tenant_id, member: c.entry.member_id, debt: 0 };
-      row.debt += c.debtDelta;
-      debts.set(key, row);
-    }
-  }
-  const moves = [...perKind.values()].filter((m) => m.delta !== 0);
-  const owed = [...debts.values()].filter((d) => d.debt !== 0);
-  if (moves.length === 0 && created.length === 0 && owed.length === 0 && advanced.length === 0) return;
+async function settle(trx: Transaction<Database>, consumer: string, effects: LedgerBatchEffects, advanced: readonly { topic: string; partition: number; next: number }[]): Promise<void> {
+  const { buckets, balances, members, debts } = effects;
+  if (buckets.length === 0 && balances.length === 0 && members.length === 0 && debts.length === 0 && advanced.length === 0) return;
+  const b = <T>(f: (row: (typeof balances)[number]) => T) => balances.map(f);
+  const m = <T>(f: (row: (typeof members)[number]) => T) => members.map(f);
   await sql`
-    with movement as (
-      select * from unnest(${moves.map((m) => m.tenant)}::text[], ${moves.map((m) => m.bucketId)}::text[], ${moves.map((m) => m.kind)}::text[], ${moves.map((m) => m.delta)}::bigint[],
-        ${moves.map((m) => m.recordedAt)}::text[])
-        as m(tenant_id, bucket_id, kind, delta, recorded_at)),
-    moved as (
-      update point_buckets as b set remaining = b.remaining + t.delta
-      from (select tenant_id, bucket_id, sum(delta)::bigint as delta from movement group by tenant_id, bucket_id) as t
-      where b.tenant_id = t.tenant_id and b.bucket_id = t.bucket_id
-      returning b.tenant_id, b.bucket_id, b.member_id, b.currency, b.pending),
-    deltas as (
-      select b.tenant_id, b.member_id, b.currency,
-        case when b.pending then 0 else m.delta end as active,
-        case when b.pending then m.delta else 0 end as pending,
-        case when m.kind = 'spent' then -m.delta else 0 end as spent,
-        case when m.kind = 'reversed' then -m.delta else 0 end as reversed,
-        case when m.kind = 'debited' then -m.delta else 0 end as debited,
-        case when m.kind <> 'spent' and not b.pending then m.delta else 0 end as qualifying,
-        m.recorded_at
-      from moved b join movement m using (tenant_id, bucket_id)
-      union all
-      select tenant_id, member_id, currency, active, pending, 0, 0, 0, qualifying, recorded_at
-      from unnest(${created.map((d) => d.tenant_id)}::text[], ${created.map((d) => d.member_id)}::text[], ${created.map((d) => d.currency)}::text[],
-        ${created.map((d) => d.active)}::bigint[], ${created.map((d) => d.pending)}::bigint[], ${created.map((d) => d.qualifying)}::bigint[],
-        ${created.map((d) => d.recorded_at)}::text[])
-        as c(tenant_id, member_id, currency, active, pending, qualifying, recorded_at)),
+    with moved as (
+      update point_buckets as b set
+        remaining = b.remaining + v.delta,
+        pending = b.pending and v.activated_at is null,
+        activated_at = coalesce(b.activated_at, v.activated_at),
+        expired_at = coalesce(b.expired_at, v.expired_at)
+      from unnest(${buckets.map((u) => u.tenantId)}::text[], ${buckets.map((u) => u.bucketId)}::text[], ${buckets.map((u) => u.delta)}::bigint[],
+        ${buckets.map((u) => u.activatedAt)}::text[], ${buckets.map((u) => u.expiredAt)}::text[]) as v(tenant_id, bucket_id, delta, activated_at, expired_at)
+      where b.tenant_id = v.tenant_id and b.bucket_id = v.bucket_id),
     balances as (
-      insert into member_balances (tenant_id, member_id, currency, active, pending, spent, reversed, debited, qualifying, updated_at)
-      select tenant_id, member_id, currency, sum(active)::bigint, sum(pending)::bigint, sum(spent)::bigint, sum(reversed)::bigint, sum(debited)::bigint, sum(qualifying)::bigint, max(recorded_at)
-      from deltas group by tenant_id, member_id, currency
+      insert into member_balances (tenant_id, member_id, currency, active, pending, spent, reversed, debited, expired, qualifying, updated_at)
+      select * from unnest(
+        ${b((r) => r.tenantId)}::text[], ${b((r) => r.memberId)}::text[], ${b((r) => r.currency)}::text[], ${b((r) => r.active)}::bigint[], ${b((r) => r.pending)}::bigint[],
+        ${b((r) => r.spent)}::bigint[], ${b((r) => r.reversed)}::bigint[], ${b((r) => r.debited)}::bigint[], ${b((r) => r.expired)}::bigint[], ${b((r) => r.qualifying)}::bigint[],
+        ${b((r) => r.recordedAt)}::text[])
       on conflict (tenant_id, member_id, currency) do update set
         active = member_balances.active + excluded.active, pending = member_balances.pending + excluded.pending,
         spent = member_balances.spent + excluded.spent, reversed = member_balances.reversed + excluded.reversed,
-        debited = member_balances.debited + excluded.debited, qualifying = member_balances.qualifying + excluded.qualifying,
+        debited = member_balances.debited + excluded.debited, expired = member_balances.expired + excluded.expired,
+        qualifying = member_balances.qualifying + excluded.qualifying,
         -- The recording time of the latest event that changed the row, however events were batched.
         updated_at = greatest(member_balances.updated_at, excluded.updated_at)),
+    member_changes as (
+      select * from unnest(
+        ${m((r) => r.tenantId)}::text[], ${m((r) => r.memberId)}::text[], ${m((r) => r.qualifyingPoints)}::bigint[],
+        ${m((r) => r.tier?.tierId ?? null)}::text[], ${m((r) => r.tier?.changedAt ?? null)}::text[], ${m((r) => r.tier?.reason ?? null)}::text[],
+        ${m((r) => r.tier?.programVersion ?? null)}::text[], ${m((r) => (r.customTiers === null ? null : JSON.stringify(r.customTiers)))}::jsonb[])
+        as v(tenant_id, member_id, qualifying_points, tier_id, tier_changed_at, tier_reason, tier_program_version, custom_tiers)),
+    -- Updated in place, then inserted where missing (as debts): the tier fields change only with a
+    -- TierChanged in the batch, which an upsert's excluded row could not tell from "no change".
+    members_changed as (
+      update member_tiers as t set
+        qualifying_points = t.qualifying_points + v.qualifying_points,
+        tier_id = case when v.tier_id is null then t.tier_id else v.tier_id end,
+        tier_changed_at = case when v.tier_id is null then t.tier_changed_at else v.tier_changed_at end,
+        tier_reason = case when v.tier_id is null then t.tier_reason else v.tier_reason end,
+        tier_program_version = case when v.tier_id is null then t.tier_program_version else v.tier_program_version end,
+        custom_tiers = coalesce(v.custom_tiers, t.custom_tiers)
+      from member_changes v
+      where t.tenant_id = v.tenant_id and t.member_id = v.member_id
+      returning t.tenant_id, t.member_id),
+    members_new as (
+      insert into member_tiers (tenant_id, member_id, qualifying_points, tier_id, tier_changed_at, tier_reason, tier_program_version, custom_tiers)
+      select v.tenant_id, v.member_id, v.qualifying_points, v.tier_id, v.tier_changed_at, v.tier_reason, v.tier_program_version, coalesce(v.custom_tiers, '[]'::jsonb)
+      from member_changes v
+      where not exists (select 1 from members_changed c where c.tenant_id = v.tenant_id and c.member_id = v.member_id)),
     -- Existing debts change in place; an upsert would check the constraint (debt >= 0) on the
     -- proposed row, the bare delta, and refuse a repayment of a debt recorded in an earlier batch.
     debts_changed as (
       update member_debts as d set debt = d.debt + o.debt
-      from unnest(${owed.map((d) => d.tenant)}::text[], ${owed.map((d) => d.member)}::text[], ${owed.map((d) => d.debt)}::bigint[]) as o(tenant_id, member_id, debt)
+      from unnest(${debts.map((d) => d.tenantId)}::text[], ${debts.map((d) => d.memberId)}::text[], ${debts.map((d) => d.debt)}::bigint[]) as o(tenant_id, member_id, debt)
       where d.tenant_id = o.tenant_id and d.member_id = o.member_id
       returning d.tenant_id, d.member_id),
     debts_new as (
       insert into member_debts (tenant_id, member_id, debt)
       select o.tenant_id, o.member_id, o.debt
-      from unnest(${owed.map((d) => d.tenant)}::text[], ${owed.map((d) => d.member)}::text[], ${owed.map((d) => d.debt)}::bigint[]) as o(tenant_id, member_id, debt)
+      from unnest(${debts.map((d) => d.tenantId)}::text[], ${debts.map((d) => d.memberId)}::text[], ${debts.map((d) => d.debt)}::bigint[]) as o(tenant_id, member_id, debt)
       where not exists (select 1 from debts_changed c where c.tenant_id = o.tenant_id and c.member_id = o.member_id)),
     offsets as (
       update consumer_offsets as o set next_offset = v.next, updated_at = now()

@@ -4,6 +4,7 @@ import { createDatabase, type Database } from '@loyalty/db';
 import { type LedgerEvent, foldLedgerBalances } from '@loyalty/domain';
 import { KafkaEventPublisher, createKafkaClient, ledgerTopology } from '@loyalty/kafka';
 import {
+  NO_ROW_DIFFERENCE,
   PROJECTION_EQUALS_FOLD,
   type RunningService,
   createMigratedTestDatabase,
@@ -15,6 +16,7 @@ import {
   pointsEarnedFixture,
   projectionDifferences,
   provisionTestKafka,
+  rowDifference,
   startService,
   uniqueTestId,
   writeTestCredentials,
@@ -23,7 +25,10 @@ import { LedgerRebuild } from './ledger-rebuild';
 import { listProjectionSchemas } from './projection-schemas';
 import { rollbackProjection } from './projection-swap';
 
-/** A small but varied ledger: earnings (pending and active, two tenants), spends and a cancellation. */
+/**
+ * A small but varied ledger: earnings (pending and active, two tenants), spends and a cancellation,
+ * activations, expiries, returns, tier changes and custom tiers.
+ */
 function ledger(members: number): LedgerEvent[] {
   const events: LedgerEvent[] = [];
   for (let m = 0; m < members; m += 1) {
@@ -37,6 +42,19 @@ function ledger(members: number): LedgerEvent[] {
     }
     if (m % 6 === 0) {
       events.push({ type: 'RedemptionCancelled', data: { redemptionId: `r-${m}`, points: 40, buckets: [{ bucketId: `b-${m}`, points: 40 }] }, metadata: meta(`cancel-${m}`) });
+    }
+    if (m % 4 === 1) {
+      events.push({ type: 'PointsReversed', data: { returnId: `ret-${m}`, transactionId: 'tx-1', points: 2, buckets: [{ bucketId: `w-${m}`, points: 2 }], writtenOff: 0, debt: 0, lines: [] }, metadata: meta(`ret-${m}`) });
+    }
+    if (m % 2 === 1) {
+      events.push({ type: 'PointsActivated', data: { bucketId: `w-${m}`, currency: 'permanent', points: m % 4 === 1 ? 5 : 7, activatedAt: '2026-12-06T23:00:00.000Z' }, metadata: meta(`act-${m}`) });
+    }
+    if (m % 5 === 2) {
+      events.push({ type: 'PointsExpired', data: { bucketId: `b-${m}`, currency: 'permanent', points: 10, expiresAt: '2027-12-06T23:00:00.000Z', expiredAt: '2027-12-06T23:00:00.000Z' }, metadata: meta(`exp-${m}`) });
+    }
+    if (m % 3 === 1) {
+      events.push({ type: 'TierChanged', data: { from: 'bronze', to: 'silver', direction: 'UP', reason: 'EARNED', qualifyingPoints: 100, customTiers: [], changedAt: '2026-12-07T23:00:00.000Z' }, metadata: meta(`tier-${m}`) });
+      events.push({ type: 'CustomTierAssigned', data: { tier: m % 2 === 0 ? 'vip' : 'employee' }, metadata: meta(`custom-${m}`) });
     }
   }
   return events;
@@ -110,10 +128,11 @@ describe('rebuilding the ledger projection from the log without downtime', () =>
     await publisher.publish([more]);
     await eventually(async () => ((await liveApplied()) === events.length + 1 ? true : undefined), 'the live projector to apply after the swap');
     const m1 = await db.selectFrom('member_balances').select('active').where('tenant_id', '=', 'acme').where('member_id', '=', 'm-1').executeTakeFirstOrThrow();
-    expect(m1.active).toBe(101 + 5);
+    // 101 earned active, 5 left of the pending bucket and activated, 5 earned after the swap.
+    expect(m1.active).toBe(101 + 5 + 5);
     // The query API (a prepared statement planned against the old tables) answers from the new ones.
     const viaApi = await fetch(`${projector.baseUrl}/v1/members/m-1/balance`, { headers: { 'x-api-key': apiKey } });
-    expect(((await viaApi.json()) as { total: { active: number } }).total.active).toBe(101 + 5);
+    expect(((await viaApi.json()) as { total: { active: number } }).total.active).toBe(101 + 5 + 5);
 
     // Rolling back restores the kept version; the live projector seeks back and catches it up,
     // the event appended after the swap included.
@@ -122,19 +141,24 @@ describe('rebuilding the ledger projection from the log without downtime', () =>
     await publisher.publish([pointsEarnedFixture({ points: 3, pending: false, metadata: { eventId: 'after-rollback', memberId: 'm-1' } })]);
     await eventually(async () => ((await liveApplied()) === events.length + 2 ? true : undefined), 'the restored version to catch up');
     const restoredM1 = await db.selectFrom('member_balances').select('active').where('tenant_id', '=', 'acme').where('member_id', '=', 'm-1').executeTakeFirstOrThrow();
-    expect(restoredM1.active).toBe(101 + 5 + 3);
+    expect(restoredM1.active).toBe(101 + 5 + 5 + 3);
   }, 120_000);
 
   it('given a live projection that drifted, then the differences are reported and nothing is swapped', async () => {
-    await publisher.publish(ledger(50));
-    await eventually(async () => ((await liveApplied()) > 0 && (await balances()).length === 50 ? true : undefined), 'the live projection');
+    const events = ledger(50);
+    await publisher.publish(events);
+    await eventually(async () => ((await liveApplied()) === events.length ? true : undefined), 'the live projection');
     const before = await balances();
-    // Drift the live version by hand (a bug, a manual fix gone wrong).
+    // Drift the live version by hand (a bug, a manual fix gone wrong): a balance, and a member's tier.
     await sql`update member_balances set active = active + 1 where tenant_id = 'acme' and member_id = 'm-1'`.execute(db);
+    await sql`update member_tiers set tier_id = 'gold' where tenant_id = 'acme' and member_id = 'm-4'`.execute(db);
 
     const outcome = await rebuild().run();
 
-    expect(outcome).toMatchObject({ kind: 'differences', comparison: { members: 50, differing: 1, examples: [{ tenantId: 'acme', memberId: 'm-1' }] } });
+    expect(outcome).toMatchObject({
+      kind: 'differences',
+      comparison: { members: 50, differing: 2, examples: [{ tenantId: 'acme', memberId: 'm-1' }, { tenantId: 'acme', memberId: 'm-4' }] },
+    });
     const live = await balances();
     expect(live.find((b) => b.member_id === 'm-1')?.active).toBe((before.find((b) => b.member_id === 'm-1')?.active ?? 0) + 1);
     expect((await listProjectionSchemas(db)).builds).toHaveLength(1);
@@ -198,6 +222,11 @@ describe('rebuilding the ledger projection from the log without downtime', () =>
 
     expect(outcome).toMatchObject({ kind: 'swapped', comparison: { differing: 0 } });
     await eventually(async () => ((await liveApplied()) === events.length ? true : undefined), 'the live projector to apply everything');
-    expect(await projectionDifferences(db, foldLedgerBalances(events))).toEqual(PROJECTION_EQUALS_FOLD);
+    const expected = foldLedgerBalances(events);
+    expect(await projectionDifferences(db, expected)).toEqual(PROJECTION_EQUALS_FOLD);
+    const standings = await db.selectFrom('member_tiers').select(['tenant_id', 'member_id', 'qualifying_points', 'tier_id', 'custom_tiers']).execute();
+    const actual = standings.map((r) => ({ tenantId: r.tenant_id, memberId: r.member_id, qualifyingPoints: r.qualifying_points, tier: r.tier_id, customTiers: r.custom_tiers as string[] }));
+    expect(rowDifference(actual, expected.standings, (r) => `${r.tenantId}|${r.memberId}`)).toEqual(NO_ROW_DIFFERENCE);
+    expect((await db.selectFrom('member_tier_history').select(['tenant_id', 'event_id']).execute()).length).toBe(expected.tierEvents.length);
   }, 120_000);
 });

@@ -18,8 +18,9 @@ export interface ChecksumComparison {
 
 /**
  * One checksum per member over everything the projection holds for them: balances per currency,
- * every bucket, the debt, and the count and sum of the history. `updated_at` is left out: it is
- * the recording time of the member's latest event, which the history already pins down.
+ * every bucket, the debt, qualifying points and tiers, the count and sum of the history, and the
+ * tier history. `updated_at` is left out: it is the recording time of the member's latest event,
+ * which the history already pins down.
  */
 const memberChecksums = (schema: string) => sql`
   select tenant_id, member_id, md5(string_agg(part, '|' order by part)) as checksum from (
@@ -28,12 +29,21 @@ const memberChecksums = (schema: string) => sql`
     from ${sql.table(`${schema}.member_balances`)}
     union all
     select tenant_id, member_id,
-      concat_ws(':', 'k', bucket_id, currency, amount, remaining, pending, earned_at, active_from, coalesce(expires_at, '-'), coalesce(source_transaction_id, '-'))
+      concat_ws(':', 'k', bucket_id, currency, amount, remaining, pending, earned_at, active_from, coalesce(expires_at, '-'), coalesce(source_transaction_id, '-'),
+        coalesce(activated_at, '-'), coalesce(expired_at, '-'))
     from ${sql.table(`${schema}.point_buckets`)}
     union all
     select tenant_id, member_id, concat_ws(':', 'd', debt) from ${sql.table(`${schema}.member_debts`)} where debt <> 0
     union all
+    select tenant_id, member_id,
+      concat_ws(':', 't', qualifying_points, coalesce(tier_id, '-'), coalesce(tier_changed_at, '-'), coalesce(tier_reason, '-'), coalesce(tier_program_version, '-'), custom_tiers::text)
+    from ${sql.table(`${schema}.member_tiers`)}
+    union all
     select tenant_id, member_id, concat_ws(':', 'e', count(*), sum(points), sum(debt_delta)) from ${sql.table(`${schema}.ledger_entries`)}
+    group by tenant_id, member_id
+    union all
+    select tenant_id, member_id, concat_ws(':', 'h', count(*), md5(string_agg(concat_ws(',', event_id, tier, effective_at), ',' order by event_id)))
+    from ${sql.table(`${schema}.member_tier_history`)}
     group by tenant_id, member_id
   ) parts group by tenant_id, member_id`;
 

@@ -15,6 +15,8 @@ export const LEDGER_PROJECTION_TABLES = [
   'member_balances',
   'point_buckets',
   'member_debts',
+  'member_tiers',
+  'member_tier_history',
   'kysely_migrations_ledger',
   'kysely_migrations_ledger_lock',
 ] as const;
@@ -74,14 +76,21 @@ export async function dropSchema(db: Kysely<Database>, schema: string): Promise<
 }
 
 /**
+ * Secondary indexes the apply path reads through: a return finds the currency of its purchase's
+ * bucket by them. Without them every batch with a return would scan all buckets built so far.
+ */
+const INDEXES_APPLY_READS = ['point_buckets_transaction_idx'];
+
+/**
  * Drops the version's secondary (non-unique) indexes while it is bulk-built: every row would
  * otherwise update them one by one. Returns what recreates them, in one pass over the full
- * tables, before the version is compared and swapped in. Unique indexes stay: they deduplicate.
+ * tables, before the version is compared and swapped in. Unique indexes stay: they deduplicate;
+ * so do those the apply path reads through.
  */
 export async function deferSecondaryIndexes(db: Kysely<Database>, schema: string): Promise<() => Promise<void>> {
   const { rows } = await sql<{ name: string; definition: string }>`
     select indexname as name, indexdef as definition from pg_indexes
-    where schemaname = ${schema} and indexdef not like 'CREATE UNIQUE INDEX%'`.execute(db);
+    where schemaname = ${schema} and indexdef not like 'CREATE UNIQUE INDEX%' and indexname <> all(${INDEXES_APPLY_READS}::text[])`.execute(db);
   for (const index of rows) await sql`drop index ${sql.table(`${schema}.${index.name}`)}`.execute(db);
   return async () => {
     for (const index of rows) await sql.raw(index.definition).execute(db);

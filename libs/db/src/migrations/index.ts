@@ -1,8 +1,10 @@
 import { type Migration } from 'kysely';
 import * as ingestionWriteModel from './ingestion/2026-11-22T01-00_ingestion-write-model';
 import * as ingestionBatchOutbox from './ingestion/2026-11-22T06-00_ingestion-batch-outbox';
+import * as ingestionBucketExpired from './ingestion/2026-11-22T09-00_ingestion-bucket-expired';
 import * as ledgerSkeleton from './ledger/2026-11-22T00-00_ledger-skeleton';
 import * as ledgerMovements from './ledger/2026-11-22T07-00_ledger-movements';
+import * as ledgerTiers from './ledger/2026-11-22T08-00_ledger-tiers';
 import * as rulesState from './rules/2026-11-22T08-00_rules-state';
 
 /**
@@ -20,6 +22,7 @@ export const LEDGER_MIGRATIONS: MigrationSet = {
   migrations: {
     '2026-11-22T00-00_ledger-skeleton': ledgerSkeleton,
     '2026-11-22T07-00_ledger-movements': ledgerMovements,
+    '2026-11-22T08-00_ledger-tiers': ledgerTiers,
   },
 };
 
@@ -28,6 +31,7 @@ export const INGESTION_MIGRATIONS: MigrationSet = {
   migrations: {
     '2026-11-22T01-00_ingestion-write-model': ingestionWriteModel,
     '2026-11-22T06-00_ingestion-batch-outbox': ingestionBatchOutbox,
+    '2026-11-22T09-00_ingestion-bucket-expired': ingestionBucketExpired,
   },
 };
 

@@ -49,8 +49,12 @@ export interface MemberBalancesTable {
   reversed: Generated<number>;
   /** Taken by operators' debits. */
   debited: Generated<number>;
+  /** Taken by expiries. */
   expired: Generated<number>;
-  /** Active points earned, less those reversed, debited or expired; spending does not lower them. */
+  /**
+   * This currency's share of the member's qualifying points (see MemberTiersTable): what a
+   * reversal took beyond its buckets counts in the currency of the purchase's bucket.
+   */
   qualifying: Generated<number>;
   updated_at: string;
 }
@@ -68,6 +72,10 @@ export interface PointBucketsTable {
   active_from: string;
   expires_at: string | null;
   source_transaction_id: string | null;
+  /** When its pending points became active (PointsActivated); null when never pending or still pending. */
+  activated_at: Generated<string | null>;
+  /** When what was left of it expired (PointsExpired). */
+  expired_at: Generated<string | null>;
 }
 
 /** A member's negative balance (allow-negative return policy). */
@@ -77,8 +85,50 @@ export interface MemberDebtsTable {
   debt: number;
 }
 
+/**
+ * A member's standing for tiers. Qualifying points, all currencies together, as the rules service
+ * counts them: + active earnings (in full) and activations, - expiries, - reversals (less what
+ * they took from buckets then pending), - operators' debits; spending does not change them.
+ */
+export interface MemberTiersTable {
+  tenant_id: string;
+  member_id: string;
+  qualifying_points: Generated<number>;
+  /** The tier of the member's latest TierChanged; null before the first (the ladder's first level). */
+  tier_id: Generated<string | null>;
+  tier_changed_at: Generated<string | null>;
+  tier_reason: Generated<string | null>;
+  tier_program_version: Generated<string | null>;
+  /** The assigned tiers held (vip, employee), sorted. */
+  custom_tiers: Generated<unknown>;
+}
+
+/** Every tier event: threshold tier changes and custom tiers assigned or revoked. */
+export interface MemberTierHistoryTable {
+  tenant_id: string;
+  event_id: string;
+  member_id: string;
+  event_type: string;
+  /** The tier reached (TierChanged), or the custom tier assigned or revoked. */
+  tier: string;
+  from_tier: string | null;
+  direction: string | null;
+  reason: string | null;
+  qualifying_points: number | null;
+  /** The custom tiers a TierChanged names. */
+  custom_tiers: unknown;
+  /** When it took effect: `changedAt` of a TierChanged, the occurrence of a custom tier event. */
+  effective_at: string;
+  recorded_at: string;
+  program_version: string | null;
+  log_partition: number;
+  log_offset: number;
+}
+
 export interface LedgerDatabase {
   member_debts: MemberDebtsTable;
+  member_tiers: MemberTiersTable;
+  member_tier_history: MemberTierHistoryTable;
   consumer_offsets: ConsumerOffsetsTable;
   ledger_entries: LedgerEntriesTable;
   member_balances: MemberBalancesTable;
@@ -95,6 +145,9 @@ export type NewMemberBalance = Insertable<MemberBalancesTable>;
 export type MemberBalanceUpdate = Updateable<MemberBalancesTable>;
 export type NewPointBucket = Insertable<PointBucketsTable>;
 export type PointBucket = Selectable<PointBucketsTable>;
+export type MemberTiers = Selectable<MemberTiersTable>;
+export type NewMemberTierHistory = Insertable<MemberTierHistoryTable>;
+export type MemberTierHistory = Selectable<MemberTierHistoryTable>;
 
 /** Ingestion's write model: the small part of a member's decision state, and its lock. */
 export interface IngestionMembersTable {
@@ -119,6 +172,8 @@ export interface IngestionBucketsTable {
   active_from: string;
   expires_at: string | null;
   owed: number;
+  /** Closed by a PointsExpired. */
+  expired: boolean;
 }
 
 export interface IngestionTransactionsTable {

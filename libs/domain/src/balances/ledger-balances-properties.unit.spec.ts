@@ -6,15 +6,17 @@ import { foldMember } from '../member/evolve-member';
 import { type LedgerBalances, foldLedgerBalances } from './ledger-balances';
 
 /**
- * Valid ledger streams from a script of steps, as the write side would decide them: spends and
- * debits only take what active buckets hold, cancellations give back what their redemption took,
- * reversals beyond what a bucket holds become debt, earnings repay debt first, and some steps
- * resend an earlier event of the member. Ids repeat across tenants on purpose.
+ * Valid ledger streams from a script of steps, as the write side and the rules service would
+ * decide them: spends and debits only take what active buckets hold, cancellations give back what
+ * their redemption took, reversals beyond what a bucket holds become debt, earnings repay debt
+ * first, activations make a pending bucket active with what is left of it, expiries take what is
+ * left of an active bucket once, tiers change and custom tiers come and go, and some steps resend
+ * an earlier event of the member. Ids repeat across tenants on purpose.
  */
 const stepArb = fc.record({
   tenant: fc.constantFrom('acme', 'globex'),
   member: fc.integer({ min: 0, max: 4 }),
-  kind: fc.constantFrom('earn', 'earn', 'earn', 'spend', 'spend', 'cancel', 'reverse', 'adjust', 'enrol', 'resend'),
+  kind: fc.constantFrom('earn', 'earn', 'earn', 'spend', 'spend', 'cancel', 'reverse', 'adjust', 'enrol', 'resend', 'activate', 'activate', 'expire', 'tier', 'assign', 'revoke'),
   points: fc.integer({ min: 1, max: 500 }),
   pending: fc.boolean(),
   currency: fc.constantFrom('permanent', 'temporary'),
@@ -24,8 +26,10 @@ type Step = typeof stepArb extends fc.Arbitrary<infer T> ? T : never;
 
 interface Bucket {
   readonly id: string;
+  readonly currency: string;
   remaining: number;
-  readonly pending: boolean;
+  pending: boolean;
+  expired: boolean;
 }
 interface Member {
   readonly buckets: Bucket[];
@@ -57,7 +61,7 @@ function streamOf(steps: readonly Step[]): LedgerEvent[] {
       case 'earn': {
         const debtRecovered = Math.min(state.debt, step.points);
         state.debt -= debtRecovered;
-        state.buckets.push({ id: `b${n}`, remaining: step.points - debtRecovered, pending: step.pending });
+        state.buckets.push({ id: `b${n}`, currency: step.currency, remaining: step.points - debtRecovered, pending: step.pending, expired: false });
         event = {
           type: 'PointsEarned',
           data: {
@@ -120,6 +124,35 @@ function streamOf(steps: readonly Step[]): LedgerEvent[] {
         event = { type: 'PointsAdjusted', data: { adjustmentId: `adj${n}`, points, reason: 'correction', actor: 'ops', buckets: [{ bucketId: bucket.id, points }] }, metadata };
         break;
       }
+      case 'activate': {
+        const waiting = state.buckets.filter((b) => b.pending);
+        const bucket = waiting[step.pick % Math.max(1, waiting.length)];
+        if (bucket === undefined) break;
+        bucket.pending = false;
+        event = { type: 'PointsActivated', data: { bucketId: bucket.id, currency: bucket.currency, points: bucket.remaining, activatedAt: AT }, metadata };
+        break;
+      }
+      case 'expire': {
+        const live = state.buckets.filter((b) => !b.pending && !b.expired);
+        const bucket = live[step.pick % Math.max(1, live.length)];
+        if (bucket === undefined) break;
+        const points = bucket.remaining;
+        bucket.remaining = 0;
+        bucket.expired = true;
+        event = { type: 'PointsExpired', data: { bucketId: bucket.id, currency: bucket.currency, points, expiresAt: AT, expiredAt: AT }, metadata };
+        break;
+      }
+      case 'tier': {
+        const to = ['bronze', 'silver', 'gold'][step.pick % 3] ?? 'bronze';
+        event = { type: 'TierChanged', data: { from: null, to, direction: 'UP', reason: 'EARNED', qualifyingPoints: 0, customTiers: [], changedAt: AT }, metadata };
+        break;
+      }
+      case 'assign':
+      case 'revoke': {
+        const tier = step.pick % 2 === 0 ? 'vip' : 'employee';
+        event = { type: step.kind === 'assign' ? 'CustomTierAssigned' : 'CustomTierRevoked', data: { tier }, metadata };
+        break;
+      }
       case 'enrol':
         event = { type: 'MemberEnrolled', data: { enrolledAt: AT, email: null, phone: null, loyaltyCardNumber: null }, metadata };
         break;
@@ -138,7 +171,8 @@ function streamOf(steps: readonly Step[]): LedgerEvent[] {
 const streamArb = fc.array(stepArb, { maxLength: 120 }).map(streamOf);
 
 const memberOf = (e: LedgerEvent) => `${e.metadata.tenantId}|${e.metadata.memberId}`;
-const sortedIds = (r: LedgerBalances) => r.pointEvents.map((e) => `${e.tenantId}|${e.eventId}`).sort();
+const sortedIds = (events: LedgerBalances['pointEvents']) => events.map((e) => `${e.tenantId}|${e.eventId}`).sort();
+const withSortedIds = (r: LedgerBalances) => ({ ...r, pointEvents: sortedIds(r.pointEvents), tierEvents: sortedIds(r.tierEvents) });
 
 describe('foldLedgerBalances (properties)', () => {
   it("the interleaving of members' logs does not change the result (only each member's own order is kept)", () => {
@@ -155,7 +189,7 @@ describe('foldLedgerBalances (properties)', () => {
           if (queue.length === 0) queues.delete(k);
         }
         const [a, b] = [foldLedgerBalances(events), foldLedgerBalances(interleaved)];
-        expect({ ...b, pointEvents: sortedIds(b) }).toEqual({ ...a, pointEvents: sortedIds(a) });
+        expect(withSortedIds(b)).toEqual(withSortedIds(a));
       }),
     );
   });
@@ -175,7 +209,7 @@ describe('foldLedgerBalances (properties)', () => {
     );
   });
 
-  it('balances are the bucket remainders split by pending, and the points are conserved', () => {
+  it('balances are the bucket remainders split by pending, never negative, and the points are conserved', () => {
     fc.assert(
       fc.property(streamArb, (events) => {
         const result = foldLedgerBalances(events);
@@ -183,6 +217,8 @@ describe('foldLedgerBalances (properties)', () => {
           const own = result.buckets.filter((b) => b.tenantId === balance.tenantId && b.memberId === balance.memberId && b.currency === balance.currency);
           expect(balance.active + balance.pending).toBe(own.reduce((s, b) => s + b.remaining, 0));
           expect(balance.pending).toBe(own.filter((b) => b.pending).reduce((s, b) => s + b.remaining, 0));
+          expect(balance.active).toBeGreaterThanOrEqual(0);
+          expect(balance.pending).toBeGreaterThanOrEqual(0);
         }
         // Every bucket has its balance row; valid streams never overdraw a bucket.
         expect(result.balances.length).toBe(new Set(result.buckets.map((b) => `${b.tenantId}|${b.memberId}|${b.currency}`)).size);
@@ -198,6 +234,7 @@ describe('foldLedgerBalances (properties)', () => {
           if (e.type === 'PointsEarned') moved += e.data.points - e.data.debtRecovered;
           if (e.type === 'PointsSpent' || e.type === 'PointsReversed' || e.type === 'PointsAdjusted') moved -= sum(e.data.buckets);
           if (e.type === 'RedemptionCancelled') moved += sum(e.data.buckets);
+          if (e.type === 'PointsExpired') moved -= e.data.points;
         }
         expect(result.balances.reduce((s, b) => s + b.active + b.pending, 0)).toBe(moved);
       }),
@@ -215,11 +252,47 @@ describe('foldLedgerBalances (properties)', () => {
           const distinct = log.filter((e, i) => log.findIndex((x) => x.metadata.eventId === e.metadata.eventId) === i);
           const state = foldMember(INITIAL_MEMBER_STATE, distinct);
           const ours = result.buckets.filter((b) => `${b.tenantId}|${b.memberId}` === member);
-          expect(Object.fromEntries(ours.map((b) => [b.bucketId, b.remaining]))).toEqual(Object.fromEntries(Object.values(state.buckets).map((b) => [b.bucketId, b.remaining])));
+          expect(Object.fromEntries(ours.map((b) => [b.bucketId, [b.remaining, b.pending]]))).toEqual(
+            Object.fromEntries(Object.values(state.buckets).map((b) => [b.bucketId, [b.remaining, b.pending]])),
+          );
         }
         const apart = ['acme', 'globex'].map((t) => foldLedgerBalances(events.filter((e) => e.metadata.tenantId === t)));
         expect(result.balances).toEqual(apart.flatMap((r) => r.balances));
         expect(result.debts).toEqual(apart.flatMap((r) => r.debts));
+      }),
+    );
+  });
+
+  it('spending and cancelling redemptions never change qualifying points', () => {
+    fc.assert(
+      fc.property(streamArb, (events) => {
+        const withoutSpending = events.filter((e) => e.type !== 'PointsSpent' && e.type !== 'RedemptionCancelled');
+        expect(foldLedgerBalances(withoutSpending).standings).toEqual(foldLedgerBalances(events).standings);
+      }),
+    );
+  });
+
+  it('with nothing reversed or debited, qualifying points are the active points plus those spent (net of cancellations)', () => {
+    // Expired points leave the bucket and the qualifying points alike; pending ones count for neither.
+    const plainStreamArb = fc.array(stepArb.filter((step) => step.kind !== 'reverse' && step.kind !== 'adjust'), { maxLength: 120 }).map(streamOf);
+    fc.assert(
+      fc.property(plainStreamArb, (events) => {
+        const result = foldLedgerBalances(events);
+        const seen = new Set<string>();
+        const spentBy = new Map<string, number>();
+        for (const e of events) {
+          const id = `${e.metadata.tenantId}|${e.metadata.eventId}`;
+          if (seen.has(id)) continue;
+          seen.add(id);
+          const sum = (buckets: readonly BucketAmount[]) => buckets.reduce((s, b) => s + b.points, 0);
+          if (e.type === 'PointsSpent') spentBy.set(memberOf(e), (spentBy.get(memberOf(e)) ?? 0) + sum(e.data.buckets));
+          if (e.type === 'RedemptionCancelled') spentBy.set(memberOf(e), (spentBy.get(memberOf(e)) ?? 0) - sum(e.data.buckets));
+        }
+        for (const standing of result.standings) {
+          const member = `${standing.tenantId}|${standing.memberId}`;
+          const active = result.balances.filter((b) => `${b.tenantId}|${b.memberId}` === member).reduce((s, b) => s + b.active, 0);
+          expect(standing.qualifyingPoints).toBe(active + (spentBy.get(member) ?? 0));
+        }
       }),
     );
   });

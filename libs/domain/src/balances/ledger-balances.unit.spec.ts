@@ -49,11 +49,27 @@ const adjusted = (eventId: string, buckets: BucketAmount[]): LedgerEvent => ({
   data: { adjustmentId: `adj-${eventId}`, points: total(buckets), reason: 'goodwill reversal', actor: 'ops', buckets },
   metadata: meta(eventId),
 });
+const activated = (eventId: string, bucketId: string, points: number): LedgerEvent => ({
+  type: 'PointsActivated',
+  data: { bucketId, currency: 'permanent', points, activatedAt: at },
+  metadata: meta(eventId),
+});
+const expired = (eventId: string, bucketId: string, points: number): LedgerEvent => ({
+  type: 'PointsExpired',
+  data: { bucketId, currency: 'temporary', points, expiresAt: at, expiredAt: at },
+  metadata: meta(eventId),
+});
+const tierChanged = (eventId: string, to: string, memberId = 'm-1'): LedgerEvent => ({
+  type: 'TierChanged',
+  data: { from: null, to, direction: 'UP', reason: 'EARNED', qualifyingPoints: 0, customTiers: [], changedAt: at },
+  metadata: meta(eventId, memberId),
+});
+const customTier = (eventId: string, type: 'CustomTierAssigned' | 'CustomTierRevoked', tier: string): LedgerEvent => ({ type, data: { tier }, metadata: meta(eventId) });
 const enrolled = (eventId: string): LedgerEvent => ({ type: 'MemberEnrolled', data: { enrolledAt: at, email: null, phone: null, loyaltyCardNumber: null }, metadata: meta(eventId) });
 
 describe('foldLedgerBalances', () => {
   it('given no events, then no balances, buckets, debts or entries', () => {
-    expect(foldLedgerBalances([])).toEqual({ balances: [], buckets: [], debts: [], pointEvents: [] });
+    expect(foldLedgerBalances([])).toEqual({ balances: [], buckets: [], debts: [], standings: [], pointEvents: [], tierEvents: [] });
   });
 
   it('given pending and active earnings, then each bucket counts on its side of the balance, per currency', () => {
@@ -137,6 +153,66 @@ describe('foldLedgerBalances', () => {
   it('given events that move no points, then they leave no balance and no entry', () => {
     const enrolment = enrolled('en1');
     expect(movesPoints(enrolment)).toBe(false);
-    expect(foldLedgerBalances([enrolment])).toEqual({ balances: [], buckets: [], debts: [], pointEvents: [] });
+    expect(foldLedgerBalances([enrolment])).toEqual({ balances: [], buckets: [], debts: [], standings: [], pointEvents: [], tierEvents: [] });
+  });
+
+  it('given an activation, then the pending bucket becomes active with what is left of it; an active or unknown bucket is left alone', () => {
+    const result = foldLedgerBalances([
+      earned('e1', 100, { pending: true }),
+      reversed('r1', [{ bucketId: 'bkt-e1', points: 30 }], 0),
+      activated('a1', 'bkt-e1', 70),
+      activated('a2', 'bkt-e1', 70),
+      activated('a3', 'elsewhere', 5),
+    ]);
+    expect(result.balances).toEqual([{ tenantId: 'acme', memberId: 'm-1', currency: 'permanent', active: 70, pending: 0 }]);
+    expect(result.buckets).toEqual([{ tenantId: 'acme', bucketId: 'bkt-e1', memberId: 'm-1', currency: 'permanent', pending: false, amount: 100, remaining: 70 }]);
+    // Pending points never counted, so cancelling them takes nothing; activating the rest adds it, once.
+    expect(result.standings).toEqual([{ tenantId: 'acme', memberId: 'm-1', qualifyingPoints: 70, tier: null, customTiers: [] }]);
+    expect(result.pointEvents.map((e) => e.eventId)).toEqual(['e1', 'r1', 'a1', 'a2', 'a3']);
+  });
+
+  it('given an expiry, then its points leave the bucket and the qualifying points, once per bucket', () => {
+    const result = foldLedgerBalances([
+      earned('e1', 50, { currency: 'temporary' }),
+      spent('s1', [{ bucketId: 'bkt-e1', points: 20 }]),
+      expired('x1', 'bkt-e1', 30),
+      expired('x2', 'bkt-e1', 30),
+    ]);
+    expect(result.balances).toEqual([{ tenantId: 'acme', memberId: 'm-1', currency: 'temporary', active: 0, pending: 0 }]);
+    expect(result.buckets.map((b) => b.remaining)).toEqual([0]);
+    expect(result.standings[0]?.qualifyingPoints).toBe(20);
+  });
+
+  it('qualifying points: active earnings in full, not pending ones; spending and cancelling change nothing; returns and debits take back', () => {
+    const result = foldLedgerBalances([
+      earned('e1', 100),
+      earned('e2', 40, { pending: true }),
+      earned('e3', 10, { debtRecovered: 10 }),
+      spent('s1', [{ bucketId: 'bkt-e1', points: 60 }]),
+      cancelled('c1', 'r-s1', [{ bucketId: 'bkt-e1', points: 60 }]),
+      // 20 from the active bucket, 5 cancelled pending, 15 owed: 35 qualifying points go.
+      reversed('r1', [{ bucketId: 'bkt-e1', points: 20 }, { bucketId: 'bkt-e2', points: 5 }], 15),
+      adjusted('a1', [{ bucketId: 'bkt-e1', points: 10 }]),
+    ]);
+    expect(result.standings).toEqual([{ tenantId: 'acme', memberId: 'm-1', qualifyingPoints: 100 + 10 - 35 - 10, tier: null, customTiers: [] }]);
+  });
+
+  it("tiers: the latest TierChanged's tier, and the custom tiers assigned and not revoked; members are kept apart", () => {
+    const result = foldLedgerBalances([
+      tierChanged('t1', 'silver'),
+      customTier('v1', 'CustomTierAssigned', 'vip'),
+      customTier('v2', 'CustomTierAssigned', 'employee'),
+      tierChanged('t2', 'gold'),
+      customTier('v3', 'CustomTierRevoked', 'vip'),
+      customTier('v1', 'CustomTierAssigned', 'vip'),
+      tierChanged('t3', 'bronze', 'm-2'),
+    ]);
+    expect(result.standings).toEqual([
+      { tenantId: 'acme', memberId: 'm-1', qualifyingPoints: 0, tier: 'gold', customTiers: ['employee'] },
+      { tenantId: 'acme', memberId: 'm-2', qualifyingPoints: 0, tier: 'bronze', customTiers: [] },
+    ]);
+    // The resent assignment (v1) counts once: it does not bring vip back.
+    expect(result.tierEvents.map((e) => e.eventId)).toEqual(['t1', 'v1', 'v2', 't2', 'v3', 't3']);
+    expect(result.pointEvents).toEqual([]);
   });
 });

@@ -50,6 +50,7 @@ export function evolveMember(state: MemberState, event: LedgerEvent): MemberStat
         activeFrom: data.activeFrom,
         expiresAt: data.expiresAt,
         owed: 0,
+        expired: false,
       };
       let next: MemberState = { ...state, buckets: { ...state.buckets, [data.bucketId]: bucket }, debt: state.debt - data.debtRecovered };
       const transaction = state.transactions[data.source.sourceId];
@@ -141,8 +142,11 @@ export function evolveMember(state: MemberState, event: LedgerEvent): MemberStat
       const bucket = state.buckets[event.data.bucketId];
       return bucket === undefined ? state : { ...state, buckets: { ...state.buckets, [bucket.bucketId]: { ...bucket, pending: false } } };
     }
-    case 'PointsExpired':
-      return { ...state, buckets: moveBuckets(state.buckets, [{ bucketId: event.data.bucketId, points: event.data.points }], -1) };
+    case 'PointsExpired': {
+      const buckets = moveBuckets(state.buckets, [{ bucketId: event.data.bucketId, points: event.data.points }], -1);
+      const bucket = buckets[event.data.bucketId];
+      return bucket === undefined ? state : { ...state, buckets: { ...buckets, [bucket.bucketId]: { ...bucket, expired: true } } };
+    }
     // Tiers and warnings are the rules service's; nothing the write side decides depends on them.
     case 'TierChanged':
     case 'PointsExpiringSoon':

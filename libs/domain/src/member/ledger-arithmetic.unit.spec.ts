@@ -34,6 +34,7 @@ function stateWith(buckets: BucketInput[]): MemberState {
       activeFrom: b.earnedAt,
       expiresAt: b.expiresAt,
       owed: 0,
+      expired: false,
     },
   ]);
   return { ...INITIAL_MEMBER_STATE, buckets: Object.fromEntries(entries) };

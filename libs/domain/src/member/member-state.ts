@@ -16,6 +16,11 @@ export interface BucketState {
    * spendable again: returned goods never earn points.
    */
   readonly owed: number;
+  /**
+   * True once a PointsExpired took what was left. Its points are never spendable again, not even
+   * those a cancelled redemption gives back, and a second expiry of it changes nothing.
+   */
+  readonly expired: boolean;
 }
 
 export interface TransactionLineState {

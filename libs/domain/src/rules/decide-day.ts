@@ -13,6 +13,10 @@ const at = (time: string) => Date.parse(time);
 const byExpiry = (a: RulesBucket, b: RulesBucket) => at(a.expiresAt ?? '') - at(b.expiresAt ?? '') || (a.bucketId < b.bucketId ? -1 : 1);
 
 /**
+ * Command ids name the day: a command re-sent for the same day is the same command (ingestion
+ * answers it as a resend), while one sent on a later day (a VIP's points, once the VIP status
+ * ends) is a new decision that ingestion takes on the state of that day.
+ *
  * The first half of a member's day at the boundary `dayStart`: pending points whose return window
  * is over are activated, then buckets whose expiry date has come expire (steps 1 and 2 of
  * product.md's order). Both are commands: ingestion decides them on the write model that also
@@ -24,11 +28,11 @@ export function decideDueMovements(view: RulesView, dayStart: string, program: P
   const base = { tenantId: member.tenantId, memberId: member.memberId, programVersion: program.version, causationId: context.cause?.eventId ?? null };
   const activations: RulesCommand[] = buckets
     .filter((b) => b.pending && at(b.activeFrom) <= at(dayStart))
-    .map((b) => ({ ...base, type: 'activate-points', commandId: `activate:${b.bucketId}`, bucketId: b.bucketId, activatedAt: dayStart }));
+    .map((b) => ({ ...base, type: 'activate-points', commandId: `activate:${b.bucketId}@${dayStart}`, bucketId: b.bucketId, activatedAt: dayStart }));
   const expiries: RulesCommand[] = buckets
     .filter((b) => !b.expired && b.expiresAt !== null && at(b.expiresAt) <= at(dayStart) && !expiryHeld(member, b, program))
     .sort(byExpiry)
-    .map((b) => ({ ...base, type: 'expire-points', commandId: `expire:${b.bucketId}`, bucketId: b.bucketId, expiredAt: dayStart }));
+    .map((b) => ({ ...base, type: 'expire-points', commandId: `expire:${b.bucketId}@${dayStart}`, bucketId: b.bucketId, expiredAt: dayStart }));
   return [...activations, ...expiries];
 }
 
@@ -108,7 +112,7 @@ export function decideDayEnd(view: RulesView, dayStart: string, program: Program
     const offerId = context.idFor(member.tenantId, member.memberId, 'offer', offerFor);
     commands.push({
       type: 'grant-offer',
-      commandId: `offer:${offerId}`,
+      commandId: `offer:${offerId}@${dayStart}`,
       tenantId: member.tenantId,
       memberId: member.memberId,
       programVersion: program.version,

@@ -1,3 +1,4 @@
+import { type RulesCommand } from './rules-command';
 import { type LedgerEvent } from '../events/ledger-event';
 import { decideDayEnd, decideDueMovements } from './decide-day';
 import { decideTier } from './decide-tier';
@@ -50,24 +51,24 @@ describe('decideDueMovements', () => {
 
   it('given pending buckets whose return window is over and buckets whose expiry date has come, then activations (by bucket) and then expiries (soonest first), at the day start', () => {
     expect(decideDueMovements(view, DAY, program, context)).toEqual([
-      { ...base, type: 'activate-points', commandId: 'activate:p1', bucketId: 'p1', activatedAt: DAY },
-      { ...base, type: 'activate-points', commandId: 'activate:p2', bucketId: 'p2', activatedAt: DAY },
-      { ...base, type: 'expire-points', commandId: 'expire:x-old', bucketId: 'x-old', expiredAt: DAY },
-      { ...base, type: 'expire-points', commandId: 'expire:a-now', bucketId: 'a-now', expiredAt: DAY },
+      { ...base, type: 'activate-points', commandId: `activate:p1@${DAY}`, bucketId: 'p1', activatedAt: DAY },
+      { ...base, type: 'activate-points', commandId: `activate:p2@${DAY}`, bucketId: 'p2', activatedAt: DAY },
+      { ...base, type: 'expire-points', commandId: `expire:x-old@${DAY}`, bucketId: 'x-old', expiredAt: DAY },
+      { ...base, type: 'expire-points', commandId: `expire:a-now@${DAY}`, bucketId: 'a-now', expiredAt: DAY },
     ]);
   });
 
   it('given a fully spent bucket past its expiry, then it is still expired (with nothing left), so it is closed', () => {
     expect(view.buckets['x-old']?.remaining).toBe(0);
-    expect(decideDueMovements(view, DAY, program, context).map((c) => c.commandId)).toContain('expire:x-old');
+    expect(decideDueMovements(view, DAY, program, context).map((c) => c.commandId)).toContain(`expire:x-old@${DAY}`);
   });
 
   it("given a VIP and vipTemporaryPointsNeverExpire, then their temporary buckets do not expire but pending points still activate", () => {
     const vip = evolveRules(view, customTierAssigned('vip'));
 
-    expect(decideDueMovements(vip, DAY, program, context).map((c) => c.commandId)).toEqual(['activate:p1', 'activate:p2']);
-    expect(decideDueMovements(vip, DAY, programWith({ vipHold: false }), context).map((c) => c.commandId)).toEqual(['activate:p1', 'activate:p2', 'expire:x-old', 'expire:a-now']);
-    expect(decideDueMovements(evolveRules(vip, customTierRevoked('vip')), DAY, program, context).map((c) => c.commandId)).toEqual(['activate:p1', 'activate:p2', 'expire:x-old', 'expire:a-now']);
+    expect(decideDueMovements(vip, DAY, program, context).map((c) => c.commandId)).toEqual([`activate:p1@${DAY}`, `activate:p2@${DAY}`]);
+    expect(decideDueMovements(vip, DAY, programWith({ vipHold: false }), context).map((c) => c.commandId)).toEqual([`activate:p1@${DAY}`, `activate:p2@${DAY}`, `expire:x-old@${DAY}`, `expire:a-now@${DAY}`]);
+    expect(decideDueMovements(evolveRules(vip, customTierRevoked('vip')), DAY, program, context).map((c) => c.commandId)).toEqual([`activate:p1@${DAY}`, `activate:p2@${DAY}`, `expire:x-old@${DAY}`, `expire:a-now@${DAY}`]);
   });
 
   it('given the same view and day, when decided again (a re-run, another instance, another clock), then the same commands and ids', () => {
@@ -233,7 +234,7 @@ describe('decideDayEnd: order, grace end, program changes and re-engagement', ()
     expect(commands).toEqual([
       {
         type: 'grant-offer',
-        commandId: `offer:${offerId}`,
+        commandId: `offer:${offerId}@${until}`,
         tenantId: TENANT,
         memberId: MEMBER,
         programVersion: graceful.version,
@@ -256,11 +257,12 @@ describe('decideDayEnd: order, grace end, program changes and re-engagement', ()
     expect(decideDayEnd(fold(fold(inGrace, day.events), [offerGranted(offerId)]), plusDays(until, 1), graceful, context, unchanged).commands).toEqual([]);
   });
 
-  it('given a rebuilt view whose granted event has not come back yet, then the same offer command again (same id: no second offer)', () => {
+  it('given a rebuilt view whose granted event has not come back yet, then the same offer again (same offer id: ingestion grants it once)', () => {
     const day = decideDayEnd(inGrace, until, graceful, context, unchanged);
     const rebuilt = fold(inGrace, day.events);
+    const offerIds = (commands: readonly RulesCommand[]) => commands.map((c) => (c.type === 'grant-offer' ? c.offerId : c.commandId));
 
-    expect(decideDayEnd(rebuilt, plusDays(until, 1), graceful, context, unchanged).commands.map((c) => c.commandId)).toEqual(day.commands.map((c) => c.commandId));
+    expect(offerIds(decideDayEnd(rebuilt, plusDays(until, 1), graceful, context, unchanged).commands)).toEqual(offerIds(day.commands));
   });
 
   it('given a downgrade for any reason but expiry, or an upgrade, then no offer', () => {

@@ -1,9 +1,29 @@
 import { type BucketAmount } from '../events/generated/ledger-event.types';
 import { type BucketState, type MemberState } from '../member/member-state';
 
-/** Active, not expired at `now`, with points left. Pending points cannot be spent. */
-export function isSpendable(bucket: BucketState, now: string): boolean {
-  return !bucket.pending && bucket.remaining > 0 && (bucket.expiresAt === null || Date.parse(bucket.expiresAt) > Date.parse(now));
+export { pastExpiryRuleFor, vipKeepsPoints } from './vip-temporary-points';
+
+/**
+ * Whether a bucket whose expiry date has passed, but that no PointsExpired has expired yet, may
+ * still be spent. The rules service expires buckets at the tenant's day boundary; until it does,
+ * the date alone decides, unless a program rule keeps the bucket (see `pastExpiryRuleFor`).
+ */
+export type PastExpiryRule = (bucket: BucketState) => boolean;
+
+/** The default: a bucket stops being spendable at its expiry date. */
+export const EXPIRY_DATE_ENDS_SPENDING: PastExpiryRule = () => false;
+
+/**
+ * Active, not expired at `now`, with points left. Pending points cannot be spent; an expired bucket
+ * (a PointsExpired was folded) never again, whatever the rule.
+ *
+ * @example
+ * isSpendable(bucket, '2026-11-22T10:00:00.000Z'); // false once bucket.expiresAt <= now
+ * isSpendable(bucket, '2026-11-22T10:00:00.000Z', () => true); // true past the date, until PointsExpired
+ */
+export function isSpendable(bucket: BucketState, now: string, keepsPastExpiry: PastExpiryRule = EXPIRY_DATE_ENDS_SPENDING): boolean {
+  if (bucket.pending || bucket.expired || bucket.remaining <= 0) return false;
+  return bucket.expiresAt === null || Date.parse(bucket.expiresAt) > Date.parse(now) || keepsPastExpiry(bucket);
 }
 
 /**
@@ -15,15 +35,20 @@ export function spendingOrder(a: BucketState, b: BucketState): number {
   return expiry(a) - expiry(b) || Date.parse(a.earnedAt) - Date.parse(b.earnedAt) || (a.bucketId < b.bucketId ? -1 : a.bucketId > b.bucketId ? 1 : 0);
 }
 
-export function spendableBuckets(state: MemberState, now: string, except: ReadonlySet<string> = new Set()): BucketState[] {
+export function spendableBuckets(
+  state: MemberState,
+  now: string,
+  except: ReadonlySet<string> = new Set(),
+  keepsPastExpiry: PastExpiryRule = EXPIRY_DATE_ENDS_SPENDING,
+): BucketState[] {
   return Object.values(state.buckets)
-    .filter((b) => isSpendable(b, now) && !except.has(b.bucketId))
+    .filter((b) => isSpendable(b, now, keepsPastExpiry) && !except.has(b.bucketId))
     .sort(spendingOrder);
 }
 
 /** What the member may spend: spendable points less any debt (a negative balance is owed first). */
-export function availablePoints(state: MemberState, now: string): number {
-  return Math.max(0, spendableBuckets(state, now).reduce((sum, b) => sum + b.remaining, 0) - state.debt);
+export function availablePoints(state: MemberState, now: string, keepsPastExpiry: PastExpiryRule = EXPIRY_DATE_ENDS_SPENDING): number {
+  return Math.max(0, spendableBuckets(state, now, new Set(), keepsPastExpiry).reduce((sum, b) => sum + b.remaining, 0) - state.debt);
 }
 
 /**
