@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { type Kafka } from 'kafkajs';
 import { type Kysely, sql } from 'kysely';
 import { RULES_MIGRATIONS, type RulesDatabase, migrateToLatest } from '@loyalty/db';
-import { KafkaEventPublisher, RULES_COMMANDS_TOPIC, deterministicId, ledgerTopology, prefixed } from '@loyalty/kafka';
+import { ConfigError } from '@loyalty/config';
+import { planProgramPublication, programsFromLog } from '@loyalty/domain';
+import { KafkaEventPublisher, ProgramLog, RULES_COMMANDS_TOPIC, deterministicId, ledgerTopology, prefixed } from '@loyalty/kafka';
 import { RulesConsumer } from './consumer/rules.consumer';
 import { DayRun } from './days/day-run';
 import { DayScheduler } from './days/day-scheduler';
@@ -33,7 +36,7 @@ export class RulesRuntime implements OnModuleInit, OnApplicationBootstrap, OnApp
   constructor(
     @Inject(RULES_SETTINGS) private readonly settings: RulesSettings,
     @Inject(RULES_DATABASE) private readonly db: Kysely<RulesDatabase>,
-    @Inject(RULES_KAFKA) kafka: Kafka,
+    @Inject(RULES_KAFKA) private readonly kafka: Kafka,
     metrics: RulesMetrics,
   ) {
     const topology = ledgerTopology(settings.kafka);
@@ -64,6 +67,29 @@ export class RulesRuntime implements OnModuleInit, OnApplicationBootstrap, OnApp
   async onModuleInit(): Promise<void> {
     const applied = await migrateToLatest(this.db, RULES_MIGRATIONS);
     if (applied.length > 0) this.logger.log(`applied migrations: ${applied.join(', ')}`);
+    await this.adoptProgramsFromLog();
+  }
+
+  /**
+   * Configuration changes are events: the program files' versions not yet in the program log are
+   * published there, and the rules decide with the programs the log holds (every version ever
+   * published). A file that changes a published version stops the service: a change is a new
+   * version, so events of the old one stay explainable.
+   */
+  private async adoptProgramsFromLog(): Promise<void> {
+    const log = new ProgramLog(this.kafka, this.settings.kafka);
+    const published = await log.readAll();
+    const plan = planProgramPublication(this.settings.programs.programs(), published, {
+      idFor: deterministicId,
+      sha256: (text) => createHash('sha256').update(text).digest('hex'),
+      recordedAt: this.settings.clock.now(),
+    });
+    if (plan.conflicts.length > 0) throw new ConfigError(plan.conflicts);
+    await log.publish(plan.toPublish);
+    for (const p of plan.toPublish) this.logger.log(`published program ${p.tenantId}/${p.version} (effective ${p.effectiveFrom})`);
+    const { programs, invalid } = programsFromLog([...published, ...plan.toPublish]);
+    for (const problem of invalid) this.logger.warn(`program log: ignored an invalid version: ${problem}`);
+    this.settings.programs.adopt(programs);
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -16,3 +16,4 @@ export * from './balances/ledger-balances';
 export * from './time/tenant-day';
 export * from './tiers/tier-ladder';
 export * from './rules';
+export * from './program/program-configured';

@@ -14,3 +14,4 @@ export * from './provisioning/register-schemas';
 export * from './ledger-wiring';
 export * from './ids/deterministic-id';
 export * from './kafka-health-probe';
+export * from './programs/program-log';

@@ -3,9 +3,22 @@ import { type ProgramConfig, type TenantProgram, programAt } from '@loyalty/doma
 /** Every tenant's program versions; tenants without a file of their own run the default program. */
 export class ProgramCatalog {
   constructor(
-    private readonly tenants: ReadonlyMap<string, TenantProgram>,
+    private tenants: ReadonlyMap<string, TenantProgram>,
     private readonly fallback: TenantProgram,
   ) {}
+
+  /**
+   * Takes the tenants' programs from elsewhere (the rules service: the program log, which holds
+   * every version ever published, the files' included); the fallback stays.
+   */
+  adopt(tenants: ReadonlyMap<string, TenantProgram>): void {
+    this.tenants = tenants;
+  }
+
+  /** Each tenant's program, for publishing. */
+  programs(): TenantProgram[] {
+    return [...this.tenants.values()];
+  }
 
   /** The tenant's effective-dated versions (the default program's when it has no file). */
   of(tenantId: string): TenantProgram {

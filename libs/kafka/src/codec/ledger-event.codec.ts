@@ -8,11 +8,12 @@ import { type AvroSchemaJson } from '../schemas/avro-schema';
 export type Decoded = { ok: true; event: LedgerEvent } | { ok: false; reason: string };
 
 /**
- * Encodes domain events to the ledger topic's Avro wire format and back. Writes use the schema this
- * build was compiled with (looked up by content, so a schema missing from the registry fails loudly);
- * reads resolve whatever schema wrote the message to that same schema, so old events stay readable.
+ * Encodes records of one subject to Kafka's Avro wire format (magic byte, schema id, body) and
+ * back. Writes use the schema this build was compiled with (looked up by content, so a schema
+ * missing from the registry fails loudly); reads resolve whatever schema wrote the message to that
+ * same schema, so old messages stay readable.
  */
-export class LedgerEventCodec {
+export class AvroRecordCodec {
   private readonly readerType: avro.Type;
   private writerId: Promise<number> | undefined;
   private readonly resolvers = new Map<number, Promise<avro.Resolver | string>>();
@@ -25,20 +26,20 @@ export class LedgerEventCodec {
     this.readerType = avro.Type.forSchema(schema as avro.Schema);
   }
 
-  async encode(event: LedgerEvent): Promise<Buffer> {
+  async encodeRecord(record: unknown): Promise<Buffer> {
     const id = await this.schemaId();
-    return frame(id, this.readerType.toBuffer(toAvro(event)));
+    return frame(id, this.readerType.toBuffer(record));
   }
 
-  /** Malformed input is a value (for the dead-letter topic); an unreachable registry throws (retry). */
-  async decode(message: Buffer | null): Promise<Decoded> {
+  /** Malformed input is a value (for a dead-letter topic); an unreachable registry throws (retry). */
+  async decodeRecord(message: Buffer | null): Promise<{ ok: true; record: unknown } | { ok: false; reason: string }> {
     if (message === null) return { ok: false, reason: 'message has no value' };
     const framed = unframe(message);
     if (!framed.ok) return framed;
     const resolver = await this.resolverFor(framed.schemaId);
     if (typeof resolver === 'string') return { ok: false, reason: resolver };
     try {
-      return { ok: true, event: fromAvro(this.readerType.fromBuffer(framed.body, resolver)) };
+      return { ok: true, record: this.readerType.fromBuffer(framed.body, resolver) };
     } catch (error) {
       return { ok: false, reason: `undecodable Avro body (schema ${framed.schemaId}): ${(error as Error).message}` };
     }
@@ -72,6 +73,23 @@ export class LedgerEventCodec {
       this.resolvers.set(schemaId, resolver);
     }
     return resolver;
+  }
+}
+
+/** The ledger topic's codec: domain events as the envelope-and-union record of ledger-event.avsc. */
+export class LedgerEventCodec extends AvroRecordCodec {
+  encode(event: LedgerEvent): Promise<Buffer> {
+    return this.encodeRecord(toAvro(event));
+  }
+
+  async decode(message: Buffer | null): Promise<Decoded> {
+    const decoded = await this.decodeRecord(message);
+    if (!decoded.ok) return decoded;
+    try {
+      return { ok: true, event: fromAvro(decoded.record) };
+    } catch (error) {
+      return { ok: false, reason: (error as Error).message };
+    }
   }
 }
 

@@ -26,6 +26,8 @@ export type TopicCatalog = z.infer<typeof catalogSchema>;
 
 /** The ledger topic every service reads or writes. */
 export const LEDGER_TOPIC = 'loyalty.ledger.events.v1';
+/** Program configuration as events (ProgramConfigured), keyed by tenant. */
+export const PROGRAMS_TOPIC = 'loyalty.programs.v1';
 /** Dead letters of the ledger consumers. */
 export const LEDGER_DLQ_TOPIC = 'loyalty.ledger.dlq.v1';
 /** Storefront input (JSON), the Kafka alternative to ingestion's HTTP API. */
