@@ -1,6 +1,8 @@
 import { type DatabaseConfig, type KafkaConfig } from '@loyalty/config';
 import { type ProgramConfig } from '@loyalty/domain';
 import { eventually } from './eventually';
+import { evictConsumerGroupMembers } from './consumer-group-eviction';
+import { RestartableService } from './restartable-service';
 import { type RunningService, freePort, startService } from './service-process';
 import { databaseEnv, kafkaEnv } from './service-env';
 import { type TestCredentials, writeTestCredentials } from './test-credentials';
@@ -17,8 +19,11 @@ export interface TestSystemOptions {
   readonly ingestionInstances?: number;
   readonly ingestionEnv?: Readonly<Record<string, string>>;
   readonly projectorEnv?: Readonly<Record<string, string>>;
-  /** Also run the rules service (with `rulesEnv`); every service then shares the test clock. */
-  readonly rules?: boolean;
+  /**
+   * Also run the rules service (with `rulesEnv`); every service then shares the test clock.
+   * `'crashable'`: as a process the spec can kill -9 and restart (`crashRules`).
+   */
+  readonly rules?: boolean | 'crashable';
   readonly rulesEnv?: Readonly<Record<string, string>>;
 }
 
@@ -29,7 +34,17 @@ export interface TestSystem {
   readonly credentials: TestCredentials;
   readonly ingestion: readonly RunningService[];
   readonly projector: RunningService;
+  /** The rules process (the current one, with `rules: 'crashable'`). */
   readonly rules: RunningService | undefined;
+  /** The rules service's consumer group on the ledger (its name in `rules_offsets`). */
+  readonly rulesGroup: string | undefined;
+  /** Ingestion's consumer group on the rules command topic. */
+  readonly rulesCommandsGroup: string;
+  /**
+   * With `rules: 'crashable'`: kill -9 the rules process, evict it from its consumer group (so the
+   * next one gets the partitions at once rather than after the session timeout), start it again.
+   */
+  crashRules(): Promise<void>;
   /** The services' clock (LOYALTY_CLOCK_FILE): move it to make days pass. */
   readonly clock: TestClock;
   /** POST to the first ingestion instance (or `instance`) with the tenant's API key. */
@@ -61,6 +76,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
   const credentials = writeTestCredentials(tenants);
   const programsDir = writeTestPrograms(options.programs ?? { acme: { pendingDays: 0 } });
   const clock = new TestClock();
+  const rulesCommandsGroup = options.ingestionEnv?.['RULES_COMMANDS_GROUP'] ?? `${kafka.KAFKA_TOPIC_PREFIX}rules-commands`;
   const shared = { ...kafkaEnv(kafka), ...databaseEnv(database), ...credentials.env, ...clock.env };
   const ingestion = await Promise.all(
     Array.from({ length: options.ingestionInstances ?? 1 }, async () => {
@@ -72,7 +88,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
           PROGRAMS_DIR: programsDir,
           INGESTION_PORT: String(port),
           STOREFRONT_INPUT_GROUP: `${kafka.KAFKA_TOPIC_PREFIX}input`,
-          RULES_COMMANDS_GROUP: `${kafka.KAFKA_TOPIC_PREFIX}rules-commands`,
+          RULES_COMMANDS_GROUP: rulesCommandsGroup,
           ...options.ingestionEnv,
         },
         port,
@@ -82,21 +98,28 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
   const queryPort = await freePort();
   const projector = await startService('ledger-projector', { ...shared, PROGRAMS_DIR: programsDir, LEDGER_QUERY_PORT: String(queryPort), LEDGER_PROJECTOR_GROUP: uniqueTestId('group'), ...options.projectorEnv }, queryPort);
   let rules: RunningService | undefined;
-  if (options.rules === true) {
+  let restartable: RestartableService | undefined;
+  let rulesGroup: string | undefined;
+  if (options.rules === true || options.rules === 'crashable') {
     const rulesPort = await freePort();
-    rules = await startService(
-      'rules',
-      {
-        ...shared,
-        PROGRAMS_DIR: programsDir,
-        RULES_PORT: String(rulesPort),
-        RULES_GROUP: uniqueTestId('rules'),
-        RULES_INGESTION_GROUP: `${kafka.KAFKA_TOPIC_PREFIX}rules-commands`,
-        RULES_TICK_MS: '200',
-        ...options.rulesEnv,
-      },
-      rulesPort,
-    );
+    const rulesEnv = {
+      ...shared,
+      PROGRAMS_DIR: programsDir,
+      RULES_PORT: String(rulesPort),
+      RULES_GROUP: uniqueTestId('rules'),
+      RULES_INGESTION_GROUP: rulesCommandsGroup,
+      RULES_TICK_MS: '200',
+      ...options.rulesEnv,
+    };
+    const group = rulesEnv.RULES_GROUP;
+    rulesGroup = group;
+    if (options.rules === 'crashable') {
+      restartable = new RestartableService('rules', rulesEnv, rulesPort, () => evictConsumerGroupMembers(kafka, group));
+      await restartable.start();
+      rules = restartable;
+    } else {
+      rules = await startService('rules', rulesEnv, rulesPort);
+    }
   }
   const key = (tenant: string) => credentials.apiKeys[tenant] ?? 'no-key';
 
@@ -107,7 +130,13 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     ingestion,
     projector,
     rules,
+    rulesGroup,
+    rulesCommandsGroup,
     clock,
+    crashRules: async () => {
+      if (restartable === undefined) throw new Error("crashRules needs startTestSystem({ rules: 'crashable' })");
+      await restartable.crashAndRestart();
+    },
     post: (path, body, o = {}) =>
       fetch(`${ingestion[o.instance ?? 0]?.baseUrl ?? ''}${path}`, {
         method: 'POST',
