@@ -18,7 +18,12 @@ export class Cleanup {
   private readonly steps: Step[] = [];
   private running: Promise<void> | undefined;
 
+  /**
+   * Throws once the cleanup has begun (Ctrl-C, an overrun budget): the run is stopping, and
+   * whatever the caller was about to create (registered before it exists) would be left behind.
+   */
   add(name: string, fn: () => Promise<void>): void {
+    if (this.running !== undefined) throw new Error(`the benchmark is stopping: "${name}" was not started`);
     this.steps.push({ name, fn });
   }
 

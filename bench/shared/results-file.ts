@@ -1,7 +1,7 @@
 // Where both harnesses keep their runs: bench/README.md, each run in its harness's section, newest
 // last, so a regression shows up as a row that changed between two sections. The ingestion
-// section is the file's last, so its runs are appended at the end; the projector's section is
-// above it, so its runs go just above a marker line that closes it.
+// section is the file's last, so its runs are appended at the end; the projector's and the rules
+// service's sections are above it, so their runs go just above a marker line that closes each.
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 

@@ -101,7 +101,7 @@ export class RulesRuntime implements OnModuleInit, OnApplicationBootstrap, OnApp
   }
 
   isConsuming(): boolean {
-    return this.consuming;
+    return this.consuming && this.consumer.healthy();
   }
 
   async ping(): Promise<boolean> {

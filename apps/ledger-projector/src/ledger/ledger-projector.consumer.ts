@@ -61,7 +61,7 @@ export class LedgerProjectorConsumer implements OnApplicationBootstrap, OnApplic
   }
 
   isRunning(): boolean {
-    return this.running;
+    return this.running && this.consumer.failure() === undefined;
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -46,7 +46,8 @@ export async function applyRulesBatch(db: Kysely<RulesDatabase>, consumer: strin
     const members = new Map<string, { tenantId: string; memberId: string }>();
     for (const e of fresh) members.set(viewKey(e.metadata.tenantId, e.metadata.memberId), { tenantId: e.metadata.tenantId, memberId: e.metadata.memberId });
     const sorted = [...members.values()].sort((a, b) => (viewKey(a.tenantId, a.memberId) < viewKey(b.tenantId, b.memberId) ? -1 : 1));
-    const views = await loadViews(trx, sorted, { lock: true });
+    const loaded = await loadViews(trx, sorted, { lock: true });
+    const views = new Map(loaded);
     const firstSeen = await firstSightings(
       trx,
       fresh.filter(needsDeduplication).map((e) => ({ tenantId: e.metadata.tenantId, eventId: e.metadata.eventId })),
@@ -81,7 +82,7 @@ export async function applyRulesBatch(db: Kysely<RulesDatabase>, consumer: strin
       }
     }
 
-    await saveViews(trx, [...views.values()]);
+    await saveViews(trx, [...views.values()], loaded);
     const queued = (await enqueue(trx, outbox)) !== null;
     await registerTenants(trx, tenants, deps.programs);
     await sql`update rules_offsets set next_offset = ${batch.nextOffset} where consumer = ${consumer} and topic = ${batch.topic} and partition = ${batch.partition}`.execute(trx);

@@ -42,6 +42,11 @@ export class RulesConsumer {
     await this.consumer.start();
   }
 
+  /** False once the consumer stopped for good; /health then answers down. */
+  healthy(): boolean {
+    return this.consumer.failure() === undefined;
+  }
+
   async stop(): Promise<void> {
     await this.consumer.stop();
   }

@@ -1,5 +1,5 @@
 import { type Kafka } from 'kafkajs';
-import { type Kysely, type Transaction, sql } from 'kysely';
+import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely';
 import { type RulesDatabase } from '@loyalty/db';
 import { type RulesView, addDays, decideDayEnd, decideDueMovements, nextTenantDay, tenantDayStart } from '@loyalty/domain';
 import { type ProgramCatalog } from '@loyalty/programs';
@@ -53,6 +53,8 @@ export type StepOutcome = 'progress' | 'waiting' | 'idle';
  * every id is deterministic, so a re-run day appends nothing twice.
  */
 export class DayRun {
+  private readonly due = new Map<string, string[]>();
+
   constructor(private readonly deps: DayRunDeps) {}
 
   async tenants(): Promise<string[]> {
@@ -89,19 +91,18 @@ export class DayRun {
     const { day, dayStart } = this.dayOf(tenant);
     if (Date.parse(this.deps.now()) < Date.parse(dayStart) + this.deps.delayMs) return 'idle';
     const cursor = tenant.phase_state.cursor ?? '';
-    const members = await sql<{ member_id: string }>`
-      select distinct member_id from rules_buckets
-      where tenant_id = ${tenant.tenant_id} and member_id > ${cursor}
-        and ((pending and active_from <= ${dayStart}) or (not expired and expires_at <= ${dayStart}))
-      order by member_id limit ${CHUNK}`.execute(trx);
-    const program = this.deps.programs.at(tenant.tenant_id, dayStart);
-    const views = await loadViews(trx, members.rows.map((m) => ({ tenantId: tenant.tenant_id, memberId: m.member_id })), { lock: true });
+    const t = tenant.tenant_id;
+    const members = await this.dueMembers(trx, `${t}|${day}|movements`, cursor, sql`
+      select member_id from rules_buckets where tenant_id = ${t} and pending and active_from <= ${dayStart}
+      union select member_id from rules_buckets where tenant_id = ${t} and not expired and expires_at <= ${dayStart}`);
+    const program = this.deps.programs.at(t, dayStart);
+    const views = await loadViews(trx, members.map((memberId) => ({ tenantId: t, memberId })), { lock: true });
     const context = { idFor: this.deps.idFor, recordedAt: this.deps.now(), cause: null };
     const items: OutboxItem[] = [...views.values()].flatMap((view) => decideDueMovements(view, dayStart, program, context).map((payload) => ({ kind: 'command' as const, payload })));
     const seq = await enqueue(trx, items);
     const outboxSeq = seq ?? tenant.phase_state.outboxSeq ?? null;
-    const last = members.rows.at(-1)?.member_id;
-    if (members.rows.length === CHUNK && last !== undefined) {
+    const last = members.at(-1);
+    if (members.length === CHUNK && last !== undefined) {
       await this.save(trx, tenant.tenant_id, 'idle', { day, dayStart, outboxSeq, cursor: last });
     } else {
       // Nothing to wait for when nothing was due: straight to the day's second half.
@@ -152,14 +153,13 @@ export class DayRun {
     const windowEnd = addDays(dayStart, program.expiryWarningDays);
     const cursor = tenant.phase_state.cursor ?? '';
     const t = tenant.tenant_id;
-    const members = await sql<{ member_id: string }>`
-      select member_id from (
-        select member_id from rules_members where tenant_id = ${t} and grace_until <= ${dayStart}
-        union select member_id from rules_members where tenant_id = ${t} and offer_due_for is not null
-        union select member_id from rules_buckets where tenant_id = ${t} and not expired and not pending and remaining > 0 and expires_at > ${dayStart} and expires_at <= ${windowEnd}
-        ${programChanged ? sql`union select member_id from rules_members where tenant_id = ${t}` : sql``}
-      ) due where member_id > ${cursor} order by member_id limit ${CHUNK}`.execute(trx);
-    const views = await loadViews(trx, members.rows.map((m) => ({ tenantId: t, memberId: m.member_id })), { lock: true });
+    // Buckets already warned need no visit: their risk was weighed the day they entered the window.
+    const members = await this.dueMembers(trx, `${t}|${day}|day-end`, cursor, sql`
+      select member_id from rules_members where tenant_id = ${t} and grace_until <= ${dayStart}
+      union select member_id from rules_members where tenant_id = ${t} and offer_due_for is not null
+      union select member_id from rules_buckets where tenant_id = ${t} and not expired and not pending and not warned and remaining > 0 and expires_at > ${dayStart} and expires_at <= ${windowEnd}
+      ${programChanged ? sql`union select member_id from rules_members where tenant_id = ${t}` : sql``}`);
+    const views = await loadViews(trx, members.map((memberId) => ({ tenantId: t, memberId })), { lock: true });
     const context = { idFor: this.deps.idFor, recordedAt: this.deps.now(), cause: null };
     const decided: RulesView[] = [];
     const items: OutboxItem[] = [];
@@ -168,15 +168,34 @@ export class DayRun {
       decided.push(decision.view);
       items.push(...outboxItems(decision));
     }
-    await saveViews(trx, decided);
+    await saveViews(trx, decided, views);
     await enqueue(trx, items);
-    const last = members.rows.at(-1)?.member_id;
-    if (members.rows.length === CHUNK && last !== undefined) {
+    const last = members.at(-1);
+    if (members.length === CHUNK && last !== undefined) {
       await this.save(trx, t, 'day-end', { day, dayStart, cursor: last });
     } else {
       await sql`update rules_tenants set last_day_done = ${day}, phase = 'idle', phase_state = '{}'::jsonb, updated_at = now() where tenant_id = ${t}`.execute(trx);
     }
     return 'progress';
+  }
+
+  /**
+   * The next chunk of a phase's members, in id order after `cursor`. The members due are found
+   * once per phase (one scan of the indexes) and kept for its chunks; after a restart the scan
+   * runs again from the stored cursor.
+   */
+  private async dueMembers(trx: Transaction<RulesDatabase>, phaseKey: string, cursor: string, due: RawBuilder<unknown>): Promise<string[]> {
+    let list = this.due.get(phaseKey);
+    if (list === undefined) {
+      const rows = await sql<{ member_id: string }>`select member_id from (${due}) due where member_id > ${cursor} order by member_id`.execute(trx);
+      list = rows.rows.map((r) => r.member_id);
+      this.due.set(phaseKey, list);
+    }
+    let from = 0;
+    while (from < list.length && (list[from] as string) <= cursor) from += 1;
+    const chunk = list.slice(from, from + CHUNK);
+    if (chunk.length < CHUNK) this.due.delete(phaseKey); // the phase's last chunk
+    return chunk;
   }
 
   private async save(trx: Transaction<RulesDatabase>, tenantId: string, phase: string, state: PhaseState): Promise<void> {

@@ -43,8 +43,10 @@ export class OutboxRelay {
         run.push(row);
       }
       await flush();
-      const last = rows.rows[rows.rows.length - 1]?.seq ?? '0';
-      await sql`delete from rules_outbox where seq <= ${last}`.execute(trx);
+      // Exactly the rows published, not every seq up to the last: sequence numbers are taken before
+      // commit, so a decision with a lower seq may commit after the select above, and a range
+      // delete would drop it unpublished (a lost TierChanged, found by rules-crash-recovery.e2e).
+      await sql`delete from rules_outbox where seq = any(${rows.rows.map((r) => r.seq)}::bigint[])`.execute(trx);
       this.onPublished(rows.rows.map((r) => ({ kind: r.kind, type: (r.payload as { type: string }).type })));
       return rows.rows.length;
     });

@@ -58,10 +58,30 @@ export async function loadViews(db: Db, members: readonly { tenantId: string; me
   return views;
 }
 
-/** Writes the views back: members upserted, tracked buckets upserted, buckets no longer tracked deleted. */
-export async function saveViews(db: Db, views: readonly RulesView[]): Promise<void> {
-  if (views.length === 0) return;
-  const m = views.map((v) => v.member);
+/**
+ * Writes the views back: members upserted, tracked buckets upserted, buckets no longer tracked
+ * deleted. Given the views as loaded, only what changed is written: the fold returns the same
+ * objects for what it did not change, so identity says what changed.
+ */
+export async function saveViews(db: Db, views: readonly RulesView[], loaded?: ReadonlyMap<string, RulesView>): Promise<void> {
+  const before = (view: RulesView) => loaded?.get(viewKey(view.member.tenantId, view.member.memberId));
+  const m = views.map((v) => v.member).filter((member, i) => before(views[i] as RulesView)?.member !== member);
+  if (m.length > 0) await upsertMembers(db, m);
+
+  const kept: { tenantId: string; memberId: string; bucket: RulesBucket }[] = [];
+  const dropped: { tenantId: string; bucketId: string }[] = [];
+  for (const view of views) {
+    const old = before(view)?.buckets;
+    for (const bucket of Object.values(view.buckets)) {
+      if (old?.[bucket.bucketId] === bucket) continue;
+      if (isTracked(bucket)) kept.push({ tenantId: view.member.tenantId, memberId: view.member.memberId, bucket });
+      else if (loaded === undefined || old?.[bucket.bucketId] !== undefined) dropped.push({ tenantId: view.member.tenantId, bucketId: bucket.bucketId });
+    }
+  }
+  await writeBuckets(db, kept, dropped);
+}
+
+async function upsertMembers(db: Db, m: readonly RulesMember[]): Promise<void> {
   await sql`
     insert into rules_members (tenant_id, member_id, tier, tier_changed_at, qualifying, custom_tiers, last_drop, grace_tier, grace_threshold, grace_until, grace_cause, risk_announced, offer_due_for)
     select t.tenant_id, t.member_id, t.tier, t.tier_changed_at, t.qualifying, coalesce(array(select jsonb_array_elements_text(t.custom_tiers)), '{}'), t.last_drop, t.grace_tier, t.grace_threshold, t.grace_until, t.grace_cause, t.risk_announced, t.offer_due_for
@@ -74,15 +94,9 @@ export async function saveViews(db: Db, views: readonly RulesView[]): Promise<vo
       tier = excluded.tier, tier_changed_at = excluded.tier_changed_at, qualifying = excluded.qualifying, custom_tiers = excluded.custom_tiers,
       last_drop = excluded.last_drop, grace_tier = excluded.grace_tier, grace_threshold = excluded.grace_threshold, grace_until = excluded.grace_until, grace_cause = excluded.grace_cause,
       risk_announced = excluded.risk_announced, offer_due_for = excluded.offer_due_for`.execute(db);
+}
 
-  const kept: { tenantId: string; memberId: string; bucket: RulesBucket }[] = [];
-  const dropped: { tenantId: string; bucketId: string }[] = [];
-  for (const view of views) {
-    for (const bucket of Object.values(view.buckets)) {
-      if (isTracked(bucket)) kept.push({ tenantId: view.member.tenantId, memberId: view.member.memberId, bucket });
-      else dropped.push({ tenantId: view.member.tenantId, bucketId: bucket.bucketId });
-    }
-  }
+async function writeBuckets(db: Db, kept: readonly { tenantId: string; memberId: string; bucket: RulesBucket }[], dropped: readonly { tenantId: string; bucketId: string }[]): Promise<void> {
   if (kept.length > 0) {
     const b = kept.map((k) => k.bucket);
     await sql`

@@ -73,6 +73,10 @@ export function evolveRules(view: RulesView, event: LedgerEvent): RulesView {
     case 'PointsAdjusted':
       return { member: withQualifying(member, -event.data.points, 'MANUAL'), buckets: move(buckets, event.data.buckets, -1) };
     case 'TierChanged':
+      // A change applies to the tier it starts from. The service folds its decisions as it makes
+      // them, so its own events come back from the log after later ones were folded (or twice,
+      // after a relay crash): those no longer start from the member's tier and change nothing.
+      if (event.data.from !== member.tier) return view;
       return {
         ...view,
         member: {
@@ -90,6 +94,8 @@ export function evolveRules(view: RulesView, event: LedgerEvent): RulesView {
     }
     case 'TierDowngradeRisk': {
       const { data } = event;
+      // A risk to a tier the member no longer holds is past (see TierChanged).
+      if (data.tier !== member.tier) return view;
       const cause = (['EXPIRED', 'REVERSED', 'MANUAL', 'CONFIG_CHANGE'] as const).find((c) => c === data.cause) ?? member.lastDrop ?? 'CONFIG_CHANGE';
       const grace = data.reason === 'GRACE_PERIOD' ? { tier: data.tier, threshold: data.qualifyingPoints + data.pointsNeeded, until: data.deadline, cause } : member.grace;
       return { ...view, member: { ...member, riskAnnounced: `${data.tier}|${data.deadline}`, grace } };

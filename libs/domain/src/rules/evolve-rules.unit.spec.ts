@@ -229,3 +229,20 @@ describe('evolveRules: tier, grace, risk and offers', () => {
     expect(given(customTierAssigned('vip'), customTierAssigned('employee'), customTierRevoked('vip')).member.customTiers).toEqual(['employee']);
   });
 });
+
+describe('evolveRules: own events coming back late', () => {
+  const toSilver = tierChanged('bronze', 'silver', 'UP', 'EARNED', plusDays(DAY, 1), 1_200);
+  const toGold = tierChanged('silver', 'gold', 'UP', 'EARNED', plusDays(DAY, 2), 5_100);
+
+  it('given a later change already folded, when an earlier one comes back from the log, then the tier stays', () => {
+    const decided = given(holding('bronze'), earned('b1', 5_100), toSilver, toGold);
+    expect(evolveRules(decided, toSilver).member).toEqual(decided.member);
+  });
+
+  it('given a risk to a tier no longer held, when it comes back from the log, then no grace is recorded', () => {
+    const risk = graceFor('gold', 4_800, 200, plusDays(DAY, 30));
+    const down = tierChanged('gold', 'silver', 'DOWN', 'EXPIRED', plusDays(DAY, 30), 4_800);
+    const after = given(holding('gold'), earned('b1', 4_800), risk, down);
+    expect(evolveRules(after, risk).member).toEqual(after.member);
+  });
+});

@@ -69,6 +69,7 @@ export interface LedgerBatchConsumerOptions {
 export class LedgerBatchConsumer {
   private readonly consumer: Consumer;
   private readonly deadLetters: Producer;
+  private crashed: Error | undefined;
 
   constructor(
     kafka: Kafka,
@@ -94,9 +95,18 @@ export class LedgerBatchConsumer {
     });
   }
 
+  /** Why the consumer stopped for good (kafkajs gave up restarting it), if it did. */
+  failure(): Error | undefined {
+    return this.crashed;
+  }
+
   async start(): Promise<void> {
     await this.deadLetters.connect();
     await this.consumer.connect();
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      this.logger.warn({ error: payload.error.message, restart: payload.restart }, payload.restart ? 'the consumer crashed; kafkajs restarts it' : 'the consumer crashed and stopped');
+      if (!payload.restart) this.crashed = payload.error;
+    });
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) =>
       this.observe((o) => o.partitionsAssigned?.(this.options.topic, payload.memberAssignment[this.options.topic] ?? [])),
     );
