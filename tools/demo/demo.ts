@@ -1,15 +1,33 @@
 // `npm run demo`: walks one fresh member of the demo tenant through the write side of the running
 // system (`npm start` or `npm run up`), reads the result back from the query API (balance, balance
 // as of a past moment, buckets, history, expirations), then rebuilds the ledger projection from the
-// log as an operator would (DEMO_REBUILD=0 skips that) and reads the balance again. Every answer
-// is checked; anything unexpected stops the demo with a message and a non-zero exit code.
+// log as an operator would (DEMO_REBUILD=0 skips that) and reads the balance again. Then a second
+// member's tier story, with the stack's clock moved forward (tier-story.ts): Gold, an expiry
+// warning and a downgrade risk, Gold lost through expiry, a re-engagement offer. Every answer is
+// checked; anything unexpected stops the demo with a message and a non-zero exit code.
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { z } from 'zod';
-import { DEFAULT_PROGRAM, type ProgramConfig, type TenantProgram, linePoints, programAt, tenantProgramSchema } from '@loyalty/domain';
-import { signStorefrontRequest } from '@loyalty/http';
+import { type z } from 'zod';
+import { type ProgramConfig, linePoints } from '@loyalty/domain';
+import { formatOffset } from '../clock/clock-command';
+import {
+  type Answer,
+  type MemberReader,
+  activitySchema,
+  describe,
+  enrolledSchema,
+  expectAnswer,
+  memberPath,
+  postJson,
+  postSigned,
+  problemSchema,
+  purchasedSchema,
+  queryMember,
+  redeemedSchema,
+  returnedSchema,
+} from './demo-http';
+import { say, step } from './demo-output';
+import { INGESTION, QUERY, ROOT, TENANT, apiKey, tenantProgram, webhookSecret } from './demo-settings';
 import {
   type Balance,
   type Bucket,
@@ -26,14 +44,9 @@ import {
   toSecond,
 } from './member-views';
 import { REBUILD_EXIT_CODES, runLedgerRebuild } from './rebuild';
+import { type StackClock, stackClock } from './stack-clock';
+import { runTierStory } from './tier-story';
 
-const ROOT = join(__dirname, '..', '..');
-const SECRETS = join(ROOT, '.stack', 'secrets');
-const INGESTION = process.env['INGESTION_URL'] ?? `http://127.0.0.1:${process.env['INGESTION_PORT'] ?? 3001}`;
-const QUERY = process.env['LEDGER_QUERY_URL'] ?? `http://127.0.0.1:${process.env['LEDGER_QUERY_PORT'] ?? 3002}`;
-const TENANT = process.env['DEV_TENANT'] ?? 'demo';
-/** How long a read retries while the projection has not applied the consistency token (503). */
-const READ_WAIT_MS = 30_000;
 /** History entries the demo reads: one page. */
 const HISTORY_PAGE = 10;
 
@@ -46,115 +59,6 @@ function rebuildWanted(): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Credentials and program
-
-function apiKey(): string {
-  const fromEnv = process.env['DEMO_API_KEY'];
-  if (fromEnv !== undefined) return fromEnv;
-  try {
-    return readFileSync(join(SECRETS, 'dev-api-key'), 'utf8').trim();
-  } catch {
-    throw new Error('no API key: start the system with `npm start` (or set DEMO_API_KEY)');
-  }
-}
-
-const webhookSecretsFile = z.object({ secrets: z.array(z.object({ tenantId: z.string(), secret: z.string() })) });
-
-/** The tenant's HMAC secret for signed storefront requests (never printed). */
-function webhookSecret(): string {
-  const file = process.env['WEBHOOK_SECRETS_FILE'] ?? join(SECRETS, 'webhook-secrets.json');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
-    throw new Error(`cannot read the webhook secrets file ${file}: start the system with \`npm start\``);
-  }
-  const parsed = webhookSecretsFile.safeParse(raw);
-  const entry = parsed.success ? parsed.data.secrets.find((s) => s.tenantId === TENANT) : undefined;
-  if (entry === undefined) throw new Error(`${file} holds no HMAC secret for tenant ${TENANT}`);
-  return entry.secret;
-}
-
-/** The program ingestion applies to the tenant: config/programs/<tenant>.json, default.json, or the built-in default. */
-function tenantProgram(now: string): ProgramConfig {
-  const dir = process.env['PROGRAMS_DIR'] ?? join(ROOT, 'config', 'programs');
-  const file = [`${TENANT}.json`, 'default.json'].map((name) => join(dir, name)).find((path) => existsSync(path));
-  const program: TenantProgram = file === undefined ? { tenantId: TENANT, versions: [DEFAULT_PROGRAM] } : tenantProgramSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
-  const version = programAt(program, now);
-  if (version === undefined) throw new Error(`tenant ${TENANT} has no program version in force at ${now}`);
-  if (version.pendingDays > 0) {
-    throw new Error(`the demo spends purchase points at once, but tenant ${TENANT}'s program keeps them pending for ${version.pendingDays} days (pendingDays)`);
-  }
-  return version;
-}
-
-// ---------------------------------------------------------------------------------------------
-// HTTP
-
-interface Answer {
-  readonly status: number;
-  readonly replayed: boolean;
-  readonly body: unknown;
-}
-
-const problemSchema = z.object({ code: z.string(), detail: z.string().optional() });
-
-async function send(url: string, init: { method: string; headers: Record<string, string>; body?: string }): Promise<Answer> {
-  let response: Response;
-  try {
-    response = await fetch(url, init);
-  } catch (error) {
-    throw new Error(`${init.method} ${url}: cannot connect (${error instanceof Error ? error.message : String(error)}); is the system up? (npm start)`);
-  }
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = text === '' ? null : JSON.parse(text);
-  } catch {
-    // Not JSON: kept as text for the error message.
-  }
-  return { status: response.status, replayed: response.headers.get('idempotent-replayed') === 'true', body };
-}
-
-function describe(answer: Answer): string {
-  const problem = problemSchema.safeParse(answer.body);
-  if (problem.success) return `${answer.status} ${problem.data.code}${problem.data.detail === undefined ? '' : `: ${problem.data.detail}`}`;
-  return `${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`;
-}
-
-/** The answer's body, when it has the expected status and shape; otherwise the demo stops. */
-function expectAnswer<T>(what: string, answer: Answer, status: number, schema: z.ZodType<T>): T {
-  if (answer.status !== status) throw new Error(`${what}: expected ${status}, got ${describe(answer)}`);
-  const parsed = schema.safeParse(answer.body);
-  if (!parsed.success) throw new Error(`${what}: unexpected answer ${JSON.stringify(answer.body).slice(0, 300)} (${parsed.error.issues[0]?.message ?? ''})`);
-  return parsed.data;
-}
-
-function postJson(path: string, key: string, body: unknown): Promise<Answer> {
-  return send(`${INGESTION}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify(body) });
-}
-
-/** A storefront webhook: no API key; the tenant and an HMAC of `<timestamp>.<raw body>` instead. */
-function postSigned(path: string, secret: string, body: unknown): Promise<Answer> {
-  const raw = JSON.stringify(body);
-  const timestamp = Math.floor(Date.now() / 1000);
-  const headers = {
-    'content-type': 'application/json',
-    'x-tenant-id': TENANT,
-    'x-signature-timestamp': String(timestamp),
-    'x-signature': signStorefrontRequest(secret, timestamp, Buffer.from(raw)),
-  };
-  return send(`${INGESTION}${path}`, { method: 'POST', headers, body: raw });
-}
-
-const accepted = { eventIds: z.array(z.string()).min(1), consistencyToken: z.string() };
-const enrolledSchema = z.object({ memberId: z.string(), enrolled: z.literal(true), ...accepted });
-const purchasedSchema = z.object({ transactionId: z.string(), points: z.number().int(), pending: z.boolean(), ...accepted });
-const activitySchema = z.object({ activityId: z.string(), points: z.number().int(), limited: z.boolean(), ...accepted });
-const returnedSchema = z.object({ returnId: z.string(), pointsReversed: z.number().int(), ...accepted });
-const redeemedSchema = z.object({ redemptionId: z.string(), points: z.number().int(), buckets: z.array(z.object({ bucketId: z.string(), points: z.number().int() })), ...accepted });
-
-// ---------------------------------------------------------------------------------------------
 // The story
 
 interface Demo {
@@ -162,12 +66,12 @@ interface Demo {
   readonly program: ProgramConfig;
   readonly memberId: string;
   readonly run: string;
+  /** The stack's clock: every business time the demo sends is its now. */
+  readonly clock: StackClock;
 }
 
 /** The member's reads carry the consistency token of the last write. */
-interface Reader extends Demo {
-  readonly token: string;
-}
+type Reader = Demo & MemberReader;
 
 interface PurchaseLine {
   readonly lineId: string;
@@ -185,9 +89,6 @@ const LINES: readonly PurchaseLine[] = [
 ];
 const APPAREL = LINES[1];
 
-const step = (n: number, title: string) => console.log(`\n${n}. ${title}`);
-const say = (text: string) => console.log(`   ${text}`);
-
 const lineAmount = (line: PurchaseLine) => line.quantity * line.unitPriceMinor - line.discountMinor;
 
 function money(program: ProgramConfig, minor: number): string {
@@ -196,7 +97,7 @@ function money(program: ProgramConfig, minor: number): string {
 
 async function enrol(demo: Demo): Promise<void> {
   step(1, `Enrol member ${demo.memberId} (POST /v1/members)`);
-  const body = { tenantId: TENANT, memberId: demo.memberId, enrolledAt: new Date().toISOString(), email: `${demo.memberId}@example.com` };
+  const body = { tenantId: TENANT, memberId: demo.memberId, enrolledAt: demo.clock.now(), email: `${demo.memberId}@example.com` };
   const enrolled = expectAnswer('enrolment', await postJson('/v1/members', demo.key, body), 202, enrolledSchema);
   say(`202 enrolled; MemberEnrolled ${enrolled.eventIds.join(', ')} is in Kafka`);
 }
@@ -217,7 +118,7 @@ function printLinePoints(program: ProgramConfig): number {
 }
 
 async function purchase(demo: Demo): Promise<{ points: number; body: unknown; answer: Answer }> {
-  const body = { tenantId: TENANT, transactionId: `demo-${demo.run}-tx-1`, memberId: demo.memberId, occurredAt: new Date().toISOString(), channel: 'web', currency: demo.program.moneyCurrency, lines: LINES };
+  const body = { tenantId: TENANT, transactionId: `demo-${demo.run}-tx-1`, memberId: demo.memberId, occurredAt: demo.clock.now(), channel: 'web', currency: demo.program.moneyCurrency, lines: LINES };
   step(2, `A purchase with ${LINES.length} lines (POST /v1/purchases, transaction ${body.transactionId})`);
   say(`${demo.program.earning.pointCurrency} points per whole ${demo.program.moneyCurrency} spent, by category, rounded down per line:`);
   const expected = printLinePoints(demo.program);
@@ -244,7 +145,7 @@ async function signedActivity(demo: Demo): Promise<number> {
   if (activityType === undefined) throw new Error(`tenant ${TENANT}'s program defines no activity`);
   step(4, `A signed storefront webhook: activity ${activityType} (POST /v1/activities, HMAC-SHA256, no API key)`);
   say(`headers X-Tenant-Id, X-Signature-Timestamp and X-Signature = v1=HMAC(tenant secret, "<timestamp>.<body>")`);
-  const body = { tenantId: TENANT, activityId: `demo-${demo.run}-act-1`, memberId: demo.memberId, activityType, occurredAt: new Date().toISOString() };
+  const body = { tenantId: TENANT, activityId: `demo-${demo.run}-act-1`, memberId: demo.memberId, activityType, occurredAt: demo.clock.now() };
   const recorded = expectAnswer('signed activity', await postSigned('/v1/activities', webhookSecret(), body), 202, activitySchema);
   const currency = demo.program.activities[activityType]?.currency ?? '?';
   say(`202: signature accepted; ${recorded.points} ${currency} points`);
@@ -254,7 +155,7 @@ async function signedActivity(demo: Demo): Promise<number> {
 async function returnOneApparelUnit(demo: Demo): Promise<number> {
   if (APPAREL === undefined) throw new Error('the demo purchase has no apparel line');
   step(5, `A partial return: 1 of the ${APPAREL.quantity} apparel units of line ${APPAREL.lineId} (POST /v1/returns)`);
-  const body = { tenantId: TENANT, returnId: `demo-${demo.run}-ret-1`, transactionId: `demo-${demo.run}-tx-1`, memberId: demo.memberId, occurredAt: new Date().toISOString(), lines: [{ lineId: APPAREL.lineId, quantity: 1 }] };
+  const body = { tenantId: TENANT, returnId: `demo-${demo.run}-ret-1`, transactionId: `demo-${demo.run}-tx-1`, memberId: demo.memberId, occurredAt: demo.clock.now(), lines: [{ lineId: APPAREL.lineId, quantity: 1 }] };
   const returned = expectAnswer('return', await postJson('/v1/returns', demo.key, body), 202, returnedSchema);
   const earned = linePoints(demo.program, APPAREL.category, lineAmount(APPAREL));
   say(`202: ${returned.pointsReversed} of the line's ${earned} points reversed, in proportion to what came back (rounded down)`);
@@ -289,28 +190,6 @@ async function overspend(demo: Demo, available: number): Promise<void> {
 
 // ---------------------------------------------------------------------------------------------
 // Reading the member back (query API)
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** `/v1/members/<member>/<path>?<params>`: encoded to be sent, or readable to be printed. */
-function memberPath(demo: Demo, path: string, params: Record<string, string>, readable = true): string {
-  const query = readable ? Object.entries(params).map(([name, value]) => `${name}=${value}`).join('&') : new URLSearchParams(params).toString();
-  return `/v1/members/${encodeURIComponent(demo.memberId)}/${path}${query === '' ? '' : `?${query}`}`;
-}
-
-/**
- * A member query carrying the last write's consistency token: the query API answers once the
- * projection has applied that write, or 503 with Retry-After past its bound; the demo then retries.
- */
-async function queryMember<T>(demo: Reader, what: string, path: string, params: Record<string, string>, schema: z.ZodType<T>): Promise<T> {
-  const url = `${QUERY}${memberPath(demo, path, { ...params, consistencyToken: demo.token }, false)}`;
-  const deadline = Date.now() + READ_WAIT_MS;
-  for (;;) {
-    const answer = await send(url, { method: 'GET', headers: { 'x-api-key': demo.key } });
-    if (answer.status !== 503 || Date.now() > deadline) return expectAnswer(what, answer, 200, schema);
-    await sleep(1_000);
-  }
-}
 
 interface Expected {
   readonly active: number;
@@ -432,8 +311,12 @@ async function balanceAfterRebuild(demo: Reader, before: Balance, swapped: boole
 async function main(): Promise<void> {
   const run = randomUUID().slice(0, 8);
   const withRebuild = rebuildWanted();
-  const demo: Demo = { key: apiKey(), program: tenantProgram(new Date().toISOString()), memberId: `demo-member-${run}`, run };
+  const clock = stackClock();
+  const demo: Demo = { key: apiKey(), program: tenantProgram(clock.now()), memberId: `demo-member-${run}`, run, clock };
   console.log(`Loyalty ledger demo: tenant ${TENANT} (program ${demo.program.version}), ingestion ${INGESTION}, query API ${QUERY}`);
+  if (clock.offsetMs() !== 0) {
+    console.log(`The stack's clock runs ${formatOffset(clock.offsetMs())} ahead of real time (${clock.file}: moved by \`npm run clock\` or an earlier demo): the demo's times are the stack's, now ${clock.now()}.`);
+  }
   console.log(
     withRebuild
       ? 'It ends with a rebuild of the ledger projection from the whole log: minutes on a dev ledger holding millions of events (DEMO_REBUILD=0 skips it).'
@@ -463,15 +346,16 @@ async function main(): Promise<void> {
   printHistory(reader, history);
   await readExpirations(reader, buckets);
 
-  if (!withRebuild) {
+  if (withRebuild) {
+    const swapped = await rebuild();
+    await balanceAfterRebuild(reader, balance, swapped);
+    if (!swapped) throw new Error('the rebuild did not complete: see its output above');
+  } else {
     step(13, 'Rebuild the ledger projection from the log: skipped (DEMO_REBUILD=0)');
-    console.log('\nDemo complete (without the rebuild).');
-    return;
   }
-  const swapped = await rebuild();
-  await balanceAfterRebuild(reader, balance, swapped);
-  if (!swapped) throw new Error('the rebuild did not complete: see its output above');
-  console.log('\nDemo complete.');
+
+  await runTierStory({ key: demo.key, program: demo.program, run, clock }, withRebuild ? 15 : 14);
+  console.log(withRebuild ? '\nDemo complete.' : '\nDemo complete (without the rebuild).');
 }
 
 main().catch((error: unknown) => {

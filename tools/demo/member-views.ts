@@ -12,6 +12,19 @@ const currencyFigures = z.object({ currency: z.string(), ...figures });
 export const balanceSchema = z.object({ currencies: z.array(currencyFigures), total: z.object(figures), debt: int, position: z.string() });
 export type Balance = z.infer<typeof balanceSchema>;
 
+const tierSchema = z.object({ id: z.string(), name: z.string() });
+const nextTierSchema = z.object({ id: z.string(), name: z.string(), threshold: int, pointsNeeded: int });
+
+/** The balance with the member's standing for tiers, as the query API answers it. */
+export const tierBalanceSchema = balanceSchema.extend({ tier: tierSchema, customTiers: z.array(z.string()), qualifyingPoints: int, nextTier: nextTierSchema.nullable() });
+export type TierBalance = z.infer<typeof tierBalanceSchema>;
+
+/** `tier Gold (gold), 5100 qualifying points; the top tier` or `tier Silver (silver), …; next Gold (gold) at 5000: 100 points to go`. */
+export function tierStanding(balance: Pick<TierBalance, 'tier' | 'qualifyingPoints' | 'nextTier'>): string {
+  const next = balance.nextTier === null ? 'the top tier' : `next ${balance.nextTier.name} (${balance.nextTier.id}) at ${balance.nextTier.threshold}: ${balance.nextTier.pointsNeeded} points to go`;
+  return `tier ${balance.tier.name} (${balance.tier.id}), ${balance.qualifyingPoints} qualifying points; ${next}`;
+}
+
 export const balanceAsOfSchema = z.object({ asOf: z.string(), currencies: z.array(currencyFigures), total: z.object(figures), debt: int, movementCount: int });
 export type BalanceAsOf = z.infer<typeof balanceAsOfSchema>;
 
