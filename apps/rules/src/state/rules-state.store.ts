@@ -36,6 +36,7 @@ export async function loadViews(db: Db, members: readonly { tenantId: string; me
       grace: r.grace_tier === null ? null : { tier: r.grace_tier as string, threshold: Number(r.grace_threshold), until: iso(r.grace_until as Date) ?? '', cause: r.grace_cause as GraceCause },
       riskAnnounced: r.risk_announced as string | null,
       offerDueFor: r.offer_due_for as string | null,
+      awaitingTierChanges: r.awaiting_tier_changes as string[],
     };
     views.set(viewKey(member.tenantId, member.memberId), { member, buckets: {} });
   }
@@ -83,17 +84,17 @@ export async function saveViews(db: Db, views: readonly RulesView[], loaded?: Re
 
 async function upsertMembers(db: Db, m: readonly RulesMember[]): Promise<void> {
   await sql`
-    insert into rules_members (tenant_id, member_id, tier, tier_changed_at, qualifying, custom_tiers, last_drop, grace_tier, grace_threshold, grace_until, grace_cause, risk_announced, offer_due_for)
-    select t.tenant_id, t.member_id, t.tier, t.tier_changed_at, t.qualifying, coalesce(array(select jsonb_array_elements_text(t.custom_tiers)), '{}'), t.last_drop, t.grace_tier, t.grace_threshold, t.grace_until, t.grace_cause, t.risk_announced, t.offer_due_for
+    insert into rules_members (tenant_id, member_id, tier, tier_changed_at, qualifying, custom_tiers, last_drop, grace_tier, grace_threshold, grace_until, grace_cause, risk_announced, offer_due_for, awaiting_tier_changes)
+    select t.tenant_id, t.member_id, t.tier, t.tier_changed_at, t.qualifying, coalesce(array(select jsonb_array_elements_text(t.custom_tiers)), '{}'), t.last_drop, t.grace_tier, t.grace_threshold, t.grace_until, t.grace_cause, t.risk_announced, t.offer_due_for, coalesce(array(select jsonb_array_elements_text(t.awaiting)), '{}')
     from unnest(${m.map((x) => x.tenantId)}::text[], ${m.map((x) => x.memberId)}::text[], ${m.map((x) => x.tier)}::text[], ${m.map((x) => x.tierChangedAt)}::text[],
                 ${m.map((x) => x.qualifying)}::bigint[], ${m.map((x) => JSON.stringify(x.customTiers))}::jsonb[], ${m.map((x) => x.lastDrop)}::text[],
                 ${m.map((x) => x.grace?.tier ?? null)}::text[], ${m.map((x) => x.grace?.threshold ?? null)}::bigint[], ${m.map((x) => x.grace?.until ?? null)}::timestamptz[], ${m.map((x) => x.grace?.cause ?? null)}::text[],
-                ${m.map((x) => x.riskAnnounced)}::text[], ${m.map((x) => x.offerDueFor)}::text[])
-      as t(tenant_id, member_id, tier, tier_changed_at, qualifying, custom_tiers, last_drop, grace_tier, grace_threshold, grace_until, grace_cause, risk_announced, offer_due_for)
+                ${m.map((x) => x.riskAnnounced)}::text[], ${m.map((x) => x.offerDueFor)}::text[], ${m.map((x) => JSON.stringify(x.awaitingTierChanges))}::jsonb[])
+      as t(tenant_id, member_id, tier, tier_changed_at, qualifying, custom_tiers, last_drop, grace_tier, grace_threshold, grace_until, grace_cause, risk_announced, offer_due_for, awaiting)
     on conflict (tenant_id, member_id) do update set
       tier = excluded.tier, tier_changed_at = excluded.tier_changed_at, qualifying = excluded.qualifying, custom_tiers = excluded.custom_tiers,
       last_drop = excluded.last_drop, grace_tier = excluded.grace_tier, grace_threshold = excluded.grace_threshold, grace_until = excluded.grace_until, grace_cause = excluded.grace_cause,
-      risk_announced = excluded.risk_announced, offer_due_for = excluded.offer_due_for`.execute(db);
+      risk_announced = excluded.risk_announced, offer_due_for = excluded.offer_due_for, awaiting_tier_changes = excluded.awaiting_tier_changes`.execute(db);
 }
 
 async function writeBuckets(db: Db, kept: readonly { tenantId: string; memberId: string; bucket: RulesBucket }[], dropped: readonly { tenantId: string; bucketId: string }[]): Promise<void> {

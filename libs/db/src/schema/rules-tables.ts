@@ -22,6 +22,7 @@ export interface RulesMembersTable {
   grace_cause: string | null;
   risk_announced: string | null;
   offer_due_for: string | null;
+  awaiting_tier_changes: string[];
 }
 
 export interface RulesBucketsTable {

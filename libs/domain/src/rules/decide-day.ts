@@ -3,7 +3,7 @@ import { type ProgramConfig } from '../program/program-config';
 import { addDays } from '../time/iso-time';
 import { downgradeTarget, supportedTier, tierById } from '../tiers/tier-ladder';
 import { decideConfigChange, decideGraceEnd } from './decide-tier';
-import { evolveRules } from './evolve-rules';
+import { foldDecided } from './evolve-rules';
 import { expiryHeld } from './expiry-hold';
 import { type RulesCommand } from './rules-command';
 import { type RulesContext, type RulesDecision, rulesEvent } from './rules-decision';
@@ -71,7 +71,7 @@ export function decideDayEnd(view: RulesView, dayStart: string, program: Program
   for (const bucket of expiring.filter((b) => !b.warned)) {
     const eventId = context.idFor(member.tenantId, 'PointsExpiringSoon', bucket.bucketId);
     const event = rulesEvent(member, 'PointsExpiringSoon', { bucketId: bucket.bucketId, currency: bucket.currency, points: bucket.remaining, expiresAt: bucket.expiresAt ?? '' }, eventId, dayStart, program, context);
-    current = evolveRules(current, event);
+    current = foldDecided(current, event);
     events.push(event);
   }
 
@@ -97,7 +97,7 @@ export function decideDayEnd(view: RulesView, dayStart: string, program: Program
             program,
             context,
           );
-          current = evolveRules(current, event);
+          current = foldDecided(current, event);
           events.push(event);
         }
         break;

@@ -2,7 +2,7 @@ import { type LedgerEvent } from '../events/ledger-event';
 import { type ProgramConfig } from '../program/program-config';
 import { addDays } from '../time/iso-time';
 import { downgradeTarget, supportedTier, tierById, tierRank } from '../tiers/tier-ladder';
-import { evolveRules } from './evolve-rules';
+import { foldDecided } from './evolve-rules';
 import { type RulesContext, rulesEvent } from './rules-decision';
 import { type GraceCause, type RulesMember, type RulesView } from './rules-state';
 
@@ -70,7 +70,7 @@ export function decideTier(
         ? graceNotice(member, held, tierById(tiers, held)?.threshold ?? 0, target.id, dropped, at, program, context)
         : tierChanged(view, target.id, dropped, at, program, context);
   }
-  return event === null ? { view, events: [] } : { view: evolveRules(view, event), events: [event] };
+  return event === null ? { view, events: [] } : { view: foldDecided(view, event), events: [event] };
 }
 
 /**
@@ -84,7 +84,7 @@ export function decideGraceEnd(view: RulesView, at: string, program: ProgramConf
   const target = downgradeTarget(program.tiers, grace.tier, supportedTier(program.tiers, member.qualifying));
   if (tierRank(program.tiers, target.id) >= tierRank(program.tiers, grace.tier)) return { view, events: [] };
   const event = tierChanged(view, target.id, grace.cause, at, program, context);
-  return { view: evolveRules(view, event), events: [event] };
+  return { view: foldDecided(view, event), events: [event] };
 }
 
 /**
@@ -107,5 +107,5 @@ export function decideConfigChange(view: RulesView, at: string, program: Program
     const target = downgradeTarget(tiers, held, supported);
     event = tiers.graceDays > 0 ? graceNotice(member, held, heldLevel.threshold, target.id, 'CONFIG_CHANGE', at, program, context) : tierChanged(view, target.id, 'CONFIG_CHANGE', at, program, context);
   }
-  return event === null ? { view, events: [] } : { view: evolveRules(view, event), events: [event] };
+  return event === null ? { view, events: [] } : { view: foldDecided(view, event), events: [event] };
 }

@@ -73,9 +73,14 @@ export function evolveRules(view: RulesView, event: LedgerEvent): RulesView {
     case 'PointsAdjusted':
       return { member: withQualifying(member, -event.data.points, 'MANUAL'), buckets: move(buckets, event.data.buckets, -1) };
     case 'TierChanged':
-      // A change applies to the tier it starts from. The service folds its decisions as it makes
-      // them, so its own events come back from the log after later ones were folded (or twice,
-      // after a relay crash): those no longer start from the member's tier and change nothing.
+      // The service folds its decisions as it makes them: one coming back from the log is
+      // already in the state, whatever was decided since (a tier may even have gone back to
+      // where this one started).
+      if (member.awaitingTierChanges.includes(event.metadata.eventId)) {
+        return { ...view, member: { ...member, awaitingTierChanges: member.awaitingTierChanges.filter((id) => id !== event.metadata.eventId) } };
+      }
+      // Otherwise a change applies to the tier it starts from: a copy published again after a
+      // relay crash, behind later changes, changes nothing.
       if (event.data.from !== member.tier) return view;
       return {
         ...view,
@@ -113,6 +118,16 @@ export function evolveRules(view: RulesView, event: LedgerEvent): RulesView {
       throw new Error(`unhandled event ${JSON.stringify(unreachable)}`);
     }
   }
+}
+
+/**
+ * Folds an event the service has just decided: as the log will say, and remembered, so that its
+ * copy coming back from the log changes nothing (see RulesMember.awaitingTierChanges).
+ */
+export function foldDecided(view: RulesView, event: LedgerEvent): RulesView {
+  const next = evolveRules(view, event);
+  if (event.type !== 'TierChanged' || next === view) return next;
+  return { ...next, member: { ...next.member, awaitingTierChanges: [...next.member.awaitingTierChanges, event.metadata.eventId] } };
 }
 
 /** Whether folding the event twice would count it twice: such events are deduplicated by id. */

@@ -1,8 +1,10 @@
 import { type LedgerEvent } from '../events/ledger-event';
+import { decideTier } from './decide-tier';
 import { evolveRules, needsDeduplication } from './evolve-rules';
 import { isTracked } from './rules-state';
 import {
   DAY,
+  context,
   HISTORY,
   activated,
   cancelled,
@@ -18,6 +20,7 @@ import {
   holding,
   offerGranted,
   plusDays,
+  program,
   reversed,
   spent,
   tierChanged,
@@ -244,5 +247,25 @@ describe('evolveRules: own events coming back late', () => {
     const down = tierChanged('gold', 'silver', 'DOWN', 'EXPIRED', plusDays(DAY, 30), 4_800);
     const after = given(holding('gold'), earned('b1', 4_800), risk, down);
     expect(evolveRules(after, risk).member).toEqual(after.member);
+  });
+});
+
+describe('evolveRules: decided tier changes coming back from the log', () => {
+  it('given an upgrade and then a downgrade decided, when the upgrade comes back, then the tier stays where the last decision left it (A, B, A)', () => {
+    const enrolledBronze = given(holding('bronze'), earned('b1', 1_200));
+    const up = decideTier(enrolledBronze, null, plusDays(DAY, 1), program, context);
+    const dropped = evolveRules(up.view, reversed('r1', [['b1', 500]]));
+    const down = decideTier(dropped, 'REVERSED', plusDays(DAY, 2), program, context);
+    expect(down.view.member.tier).toBe('bronze');
+
+    const replayed = [...up.events, ...down.events].reduce(evolveRules, down.view);
+    expect(replayed.member.tier).toBe('bronze');
+    expect(replayed.member.awaitingTierChanges).toEqual([]);
+  });
+
+  it('given no memory of the decisions (a rebuild), then the log’s tier changes apply in order', () => {
+    const up = tierChanged('bronze', 'silver', 'UP', 'EARNED', plusDays(DAY, 1), 1_200);
+    const down = tierChanged('silver', 'bronze', 'DOWN', 'REVERSED', plusDays(DAY, 2), 700);
+    expect(given(holding('bronze'), earned('b1', 1_200), reversed('r1', [['b1', 500]]), up, down).member.tier).toBe('bronze');
   });
 });

@@ -24,6 +24,12 @@ export interface RulesMember {
   readonly riskAnnounced: string | null;
   /** A downgrade caused by expiry owes a re-engagement offer at the day's end: the TierChanged's event id. */
   readonly offerDueFor: string | null;
+  /**
+   * Tier changes this service decided (and folded at once) that have not come back from the log
+   * yet: when they do, they are already in the state. Anything else (a rebuild, a decision whose
+   * state was lost) is folded as the log says.
+   */
+  readonly awaitingTierChanges: readonly string[];
 }
 
 export interface RulesBucket {
@@ -56,6 +62,7 @@ export function initialRulesMember(tenantId: string, memberId: string): RulesMem
     grace: null,
     riskAnnounced: null,
     offerDueFor: null,
+    awaitingTierChanges: [],
   };
 }
 

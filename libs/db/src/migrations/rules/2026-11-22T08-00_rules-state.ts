@@ -27,6 +27,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('grace_cause', 'text')
     .addColumn('risk_announced', 'text')
     .addColumn('offer_due_for', 'text')
+    .addColumn('awaiting_tier_changes', sql`text[]`, (c) => c.notNull().defaultTo(sql`'{}'`))
     .addPrimaryKeyConstraint('rules_members_pk', ['tenant_id', 'member_id'])
     .execute();
   // The day's second half visits only members whose grace ends or who are owed an offer.
