@@ -34,10 +34,14 @@ const OWN_EVENTS = new Set<LedgerEvent['type']>(['TierChanged', 'PointsExpiringS
  * offset, and the decisions (in the outbox) commit with the state they were decided on.
  */
 export async function applyRulesBatch(db: Kysely<RulesDatabase>, consumer: string, batch: LedgerBatch, deps: ApplyRulesDeps): Promise<ApplyRulesResult> {
-  return db.transaction().execute(async (trx) => {
-    await sql`insert into rules_offsets (consumer, topic, partition, next_offset) values (${consumer}, ${batch.topic}, ${batch.partition}, 0) on conflict do nothing`.execute(trx);
+  const tenants = new Map<string, string>();
+  const result = await db.transaction().execute(async (trx): Promise<ApplyRulesResult> => {
+    // One round trip creates the partition's offset row if needed, locks it and reads it: the
+    // row lock serialises two instances that both hold the partition during a rebalance.
     const stored = await sql<{ next_offset: number }>`
-      select next_offset from rules_offsets where consumer = ${consumer} and topic = ${batch.topic} and partition = ${batch.partition} for update`.execute(trx);
+      insert into rules_offsets (consumer, topic, partition, next_offset) values (${consumer}, ${batch.topic}, ${batch.partition}, 0)
+      on conflict (consumer, topic, partition) do update set next_offset = rules_offsets.next_offset
+      returning next_offset`.execute(trx);
     const from = BigInt(stored.rows[0]?.next_offset ?? 0);
     if (BigInt(batch.firstOffset) > from) return { applied: 0, seekTo: from.toString(), queued: false };
     const fresh = batch.events.filter((e) => BigInt(e.offset) >= from).map((e) => e.event);
@@ -56,7 +60,6 @@ export async function applyRulesBatch(db: Kysely<RulesDatabase>, consumer: strin
     // Fold, remembering per member what a tier decision needs: the last foreign event and whether
     // qualifying points went down (and why).
     const touched = new Map<string, { cause: LedgerEvent; dropped: RulesView['member']['lastDrop'] }>();
-    const tenants = new Map<string, string>();
     let applied = 0;
     for (const event of fresh) {
       const key = viewKey(event.metadata.tenantId, event.metadata.memberId);
@@ -84,10 +87,20 @@ export async function applyRulesBatch(db: Kysely<RulesDatabase>, consumer: strin
 
     await saveViews(trx, [...views.values()], loaded);
     const queued = (await enqueue(trx, outbox)) !== null;
-    await registerTenants(trx, tenants, deps.programs);
+    await registerTenants(trx, new Map([...tenants].filter(([tenantId]) => !registeredIn(db).has(tenantId))), deps.programs);
     await sql`update rules_offsets set next_offset = ${batch.nextOffset} where consumer = ${consumer} and topic = ${batch.topic} and partition = ${batch.partition}`.execute(trx);
     return { applied, queued };
   });
+  for (const tenantId of tenants.keys()) registeredIn(db).add(tenantId);
+  return result;
+}
+
+/** Tenants registered in a database by this process: their row exists, no statement needed. */
+const registeredTenants = new WeakMap<object, Set<string>>();
+function registeredIn(db: object): Set<string> {
+  let set = registeredTenants.get(db);
+  if (set === undefined) registeredTenants.set(db, (set = new Set()));
+  return set;
 }
 
 /**
