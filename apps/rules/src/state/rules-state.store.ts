@@ -18,11 +18,16 @@ export async function loadViews(db: Db, members: readonly { tenantId: string; me
   const tenants = members.map((m) => m.tenantId);
   const ids = members.map((m) => m.memberId);
   const keys = sql`select * from unnest(${tenants}::text[], ${ids}::text[]) as k(tenant_id, member_id)`;
+  // One round trip: each member row with its tracked buckets aggregated beside it.
   const rows = await sql<Record<string, unknown>>`
-    select m.* from rules_members m join (${keys}) k using (tenant_id, member_id)
+    select m.*, coalesce(b.buckets, '[]'::json) as buckets
+    from rules_members m join (${keys}) k using (tenant_id, member_id)
+    left join lateral (
+      select json_agg(json_build_object('bucketId', bucket_id, 'currency', currency, 'remaining', remaining, 'pending', pending,
+                                        'activeFrom', active_from, 'expiresAt', expires_at, 'expired', expired, 'warned', warned)) as buckets
+      from rules_buckets b where b.tenant_id = m.tenant_id and b.member_id = m.member_id
+    ) b on true
     order by m.tenant_id, m.member_id ${options.lock ? sql`for no key update of m` : sql``}`.execute(db);
-  const buckets = await sql<Record<string, unknown>>`
-    select b.* from rules_buckets b join (${keys}) k using (tenant_id, member_id)`.execute(db);
   for (const m of members) views.set(viewKey(m.tenantId, m.memberId), { member: initialRulesMember(m.tenantId, m.memberId), buckets: {} });
   for (const r of rows.rows) {
     const member: RulesMember = {
@@ -38,23 +43,11 @@ export async function loadViews(db: Db, members: readonly { tenantId: string; me
       offerDueFor: r.offer_due_for as string | null,
       awaitingTierChanges: r.awaiting_tier_changes as string[],
     };
-    views.set(viewKey(member.tenantId, member.memberId), { member, buckets: {} });
-  }
-  for (const r of buckets.rows) {
-    const key = viewKey(r.tenant_id as string, r.member_id as string);
-    const view = views.get(key);
-    if (view === undefined) continue;
-    const bucket: RulesBucket = {
-      bucketId: r.bucket_id as string,
-      currency: r.currency as string,
-      remaining: Number(r.remaining),
-      pending: r.pending as boolean,
-      activeFrom: iso(r.active_from as Date) ?? '',
-      expiresAt: iso(r.expires_at as Date | null),
-      expired: r.expired as boolean,
-      warned: r.warned as boolean,
-    };
-    views.set(key, { ...view, buckets: { ...view.buckets, [bucket.bucketId]: bucket } });
+    const buckets: Record<string, RulesBucket> = {};
+    for (const b of r.buckets as (Omit<RulesBucket, 'remaining'> & { remaining: number | string })[]) {
+      buckets[b.bucketId] = { ...b, remaining: Number(b.remaining), activeFrom: iso(b.activeFrom) ?? '', expiresAt: iso(b.expiresAt) };
+    }
+    views.set(viewKey(member.tenantId, member.memberId), { member, buckets });
   }
   return views;
 }
