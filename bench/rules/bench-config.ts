@@ -26,11 +26,17 @@ const schema = commonKnobs.extend({
   BENCH_STALL_S: seconds(120, 3_600),
   // The daily run, from the clock passing midnight to the day done (and the outbox drained).
   BENCH_DAY_TIMEOUT_S: seconds(900, 7_200),
+  // Who decides the daily run's commands: `real`, an ingestion process of the run's own on the
+  // seeded write model (end to end), or `stand-in`, a consumer in the harness that commits the
+  // commands and decides nothing (the rules side only).
+  BENCH_RULES_DAY_INGESTION: z.enum(['real', 'stand-in']).default('real'),
   // Purchases/s of ingestion's batch endpoint, for the estimate of what ingestion adds to the daily
   // run; by default the newest `POST /v1/purchases/batch` figure in bench/README.md.
   BENCH_INGESTION_BATCH_RATE: z.coerce.number().positive().optional(),
   BENCH_PHASES: phaseList(PHASES),
 });
+
+export type DayIngestionMode = 'real' | 'stand-in';
 
 export interface BenchConfig extends CommonConfig {
   readonly events: number;
@@ -45,6 +51,7 @@ export interface BenchConfig extends CommonConfig {
   readonly drainTimeoutS: number;
   readonly stallS: number;
   readonly dayTimeoutS: number;
+  readonly dayIngestion: DayIngestionMode;
   readonly ingestionBatchRate: number | undefined;
   readonly phases: ReadonlySet<PhaseName>;
 }
@@ -67,6 +74,7 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv): BenchConfig {
     drainTimeoutS: e.BENCH_DRAIN_TIMEOUT_S,
     stallS: e.BENCH_STALL_S,
     dayTimeoutS: e.BENCH_DAY_TIMEOUT_S,
+    dayIngestion: e.BENCH_RULES_DAY_INGESTION,
     ingestionBatchRate: e.BENCH_INGESTION_BATCH_RATE,
     phases: new Set(e.BENCH_PHASES),
   };

@@ -13,7 +13,15 @@
 //   and the tier those points support. 1 % are VIP (their temporary points do not expire), 0.1 %
 //   are owed a re-engagement offer. No risk is recorded as announced yet.
 // - rules_tenants: the tenant's last day done is the day before the run's day, phase idle.
-// The seed is fixed (setseed), so two runs of one size seed the same spread.
+// - ingestion's write model, when the day runs with the real ingestion (its migrations applied
+//   first): per bucket an ingestion_buckets row written by the same statement from the same draws
+//   (same id, member, currency, remaining, pending flag and times; the amount the bucket was
+//   earned with, earned_at pendingDays before a pending bucket's active_from, times as ingestion
+//   writes them: text, ISO-8601 UTC with milliseconds; nothing owed, not expired), and per member
+//   an enrolled ingestion_members row carrying the VIP tier where rules_members has it. Checked to
+//   agree bucket by bucket before the day runs.
+// Times are cut to milliseconds, as the services write them. The seed is fixed (setseed), so two
+// runs of one size seed the same spread.
 import { type Client } from 'pg';
 import { supportedTierSql } from './tier-sql';
 
@@ -26,6 +34,14 @@ export interface DaySeedSpec {
   readonly lastDayDone: string;
   /** The end of the warning window: dayStart plus the program's expiryWarningDays. */
   readonly windowEnd: string;
+  /** The program's pendingDays: a pending bucket was earned that long before it becomes active. */
+  readonly pendingDays: number;
+  /**
+   * Seed ingestion's write model too (its migrations applied beforehand): an ingestion_members row
+   * per member, enrolled, with the VIP tier where rules_members has it, and an ingestion_buckets
+   * row per bucket from the same draws (amount, remaining, pending, times), nothing owed or expired.
+   */
+  readonly ingestion: boolean;
 }
 
 /** What the day must do, read from the seeded tables with the product's rules (not the service's queries). */
@@ -46,32 +62,57 @@ export interface DayExpectation {
 
 const CHUNK = 1_000_000;
 
+/**
+ * One chunk of buckets, drawn once: every column both write models need, from the same random
+ * draws, so the rules tables and ingestion's write model agree bucket by bucket. Times are cut to
+ * milliseconds, as the services write them (ISO-8601 with milliseconds). `$1` tenant, `$2`/`$3`
+ * the chunk's first and last bucket number, `$4` members, `$5` the day's start, `$6` the program's
+ * pending days (a pending bucket was earned that long before it becomes active).
+ */
+const BUCKET_DRAWS = `
+  select 'b-' || k as bucket_id, 'm-' || lpad(floor(r_member * $4)::bigint::text, 8, '0') as member_id,
+         case when pending then 'permanent' else 'temporary' end as currency,
+         case when pending then 50 + floor(r_points * 1000)::bigint else points end as amount,
+         case when pending then 50 + floor(r_points * 1000)::bigint
+              when r_left < 0.10 then 0
+              when r_left < 0.30 then floor(points * r_points)::bigint
+              else points end as remaining,
+         pending,
+         case when pending then pending_from else expires - interval '90 days' end as active_from,
+         case when pending then pending_from - $6::int * interval '1 day' else expires - interval '90 days' end as earned_at,
+         case when pending then null else expires end as expires_at,
+         not pending and expires <= $5::timestamptz + interval '6 days' as warned
+  from (select k, r_member, pending, r_points, r_left,
+               case when r_kind < 0.5 then 20 when r_kind < 0.85 then 50 else 200 end as points,
+               date_trunc('milliseconds', $5::timestamptz - interval '1 day' + r_when * interval '90 days') as expires,
+               date_trunc('milliseconds', $5::timestamptz - interval '1 day' + r_when * interval '14 days') as pending_from
+        from (select k, random() as r_member, random() < 0.1 as pending, random() as r_when, random() as r_points, random() as r_left, random() as r_kind
+              from generate_series($2::bigint, $3::bigint) k) r) s`;
+
+const INSERT_RULES_BUCKETS = `
+  insert into rules_buckets (tenant_id, bucket_id, member_id, currency, remaining, pending, active_from, expires_at, expired, warned)
+  select $1, bucket_id, member_id, currency, remaining, pending, active_from, expires_at, false, warned from drawn`;
+
+/** Ingestion writes its times as text: `toISOString()`, UTC with milliseconds. */
+const iso = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+const INSERT_INGESTION_BUCKETS = `
+  insert into ingestion_buckets (tenant_id, bucket_id, member_id, currency, amount, remaining, pending, earned_at, active_from, expires_at, owed, expired)
+  select $1, bucket_id, member_id, currency, amount, remaining, pending, ${iso('earned_at')}, ${iso('active_from')}, ${iso('expires_at')}, 0, false from drawn`;
+
 export async function seedDay(client: Client, spec: DaySeedSpec, log: (line: string) => void): Promise<DayExpectation> {
   const started = performance.now();
+  const { ingestion } = spec;
   await client.query('select setseed(0.42)');
   for (let from = 1; from <= spec.buckets; from += CHUNK) {
     const to = Math.min(spec.buckets, from + CHUNK - 1);
-    await client.query(
-      `insert into rules_buckets (tenant_id, bucket_id, member_id, currency, remaining, pending, active_from, expires_at, expired, warned)
-       select $1, 'b-' || k, 'm-' || lpad(floor(r_member * $4)::bigint::text, 8, '0'),
-              case when pending then 'permanent' else 'temporary' end,
-              case when pending then 50 + floor(r_points * 1000)::bigint
-                   when r_left < 0.10 then 0
-                   when r_left < 0.30 then floor(points * r_points)::bigint
-                   else points end,
-              pending,
-              case when pending then $5::timestamptz - interval '1 day' + r_when * interval '14 days' else expires - interval '90 days' end,
-              case when pending then null else expires end,
-              false,
-              not pending and expires <= $5::timestamptz + interval '6 days'
-       from (select k, r_member, pending, r_when, r_points, r_left,
-                    case when r_kind < 0.5 then 20 when r_kind < 0.85 then 50 else 200 end as points,
-                    $5::timestamptz - interval '1 day' + r_when * interval '90 days' as expires
-             from (select k, random() as r_member, random() < 0.1 as pending, random() as r_when, random() as r_points, random() as r_left, random() as r_kind
-                   from generate_series($2::bigint, $3::bigint) k) r) s`,
-      [spec.tenantId, from, to, spec.members, spec.dayStart],
-    );
-    log(`seeded ${to.toLocaleString('en-US')} of ${spec.buckets.toLocaleString('en-US')} buckets`);
+    // With ingestion's write model, one statement writes both tables from one set of draws (a CTE
+    // read twice is computed once).
+    const statement = ingestion
+      ? `with drawn as (${BUCKET_DRAWS}), rules as (${INSERT_RULES_BUCKETS}) ${INSERT_INGESTION_BUCKETS}`
+      : `with drawn as (${BUCKET_DRAWS}) ${INSERT_RULES_BUCKETS}`;
+    await client.query(statement, [spec.tenantId, from, to, spec.members, spec.dayStart, spec.pendingDays]);
+    log(`seeded ${to.toLocaleString('en-US')} of ${spec.buckets.toLocaleString('en-US')} buckets${ingestion ? " (rules' and ingestion's)" : ''}`);
   }
   await client.query(
     `insert into rules_members (tenant_id, member_id, tier, tier_changed_at, qualifying, custom_tiers, last_drop, grace_tier, grace_threshold, grace_until, risk_announced, offer_due_for)
@@ -92,13 +133,52 @@ export async function seedDay(client: Client, spec: DaySeedSpec, log: (line: str
     [spec.tenantId, spec.members],
   );
   log(`seeded ${spec.members.toLocaleString('en-US')} members`);
+  if (ingestion) {
+    // Read from rules_members, so the two agree member by member (custom tiers: the VIP flag).
+    await client.query(
+      `insert into ingestion_members (tenant_id, member_id, enrolled, custom_tiers, debt, activity_counts, offers)
+       select tenant_id, member_id, true, case when 'vip' = any(custom_tiers) then '["vip"]'::jsonb else '[]'::jsonb end, 0, '{}'::jsonb, '{}'::jsonb
+       from rules_members where tenant_id = $1`,
+      [spec.tenantId],
+    );
+    log(`seeded ingestion's write model: ${spec.members.toLocaleString('en-US')} members`);
+  }
   await client.query(`insert into rules_tenants (tenant_id, last_day_done, phase, phase_state) values ($1, $2, 'idle', '{}'::jsonb)`, [spec.tenantId, spec.lastDayDone]);
   // A long-lived table has its statistics and visibility map; a freshly filled one has neither.
   await client.query('vacuum (analyze) rules_buckets');
   await client.query('vacuum (analyze) rules_members');
+  if (ingestion) {
+    await client.query('vacuum (analyze) ingestion_buckets');
+    await client.query('vacuum (analyze) ingestion_members');
+    const checking = performance.now();
+    await assertWriteModelsAgree(client, spec.tenantId);
+    log(`ingestion's write model agrees with the rules tables bucket by bucket (checked in ${((performance.now() - checking) / 1_000).toFixed(1)} s)`);
+  }
   const seedS = (performance.now() - started) / 1_000;
   log(`seeded and vacuumed in ${seedS.toFixed(1)} s; counting what the day must do`);
   return { ...(await expectation(client, spec)), seedS };
+}
+
+/** The two write models hold the same buckets (count, pending, points left, due dates) and members. */
+async function assertWriteModelsAgree(client: Client, tenantId: string): Promise<void> {
+  const { rows } = await client.query<Record<string, string>>(
+    `select
+       (select count(*) from rules_members where tenant_id = $1) as rules_members,
+       (select count(*) from ingestion_members where tenant_id = $1 and enrolled) as ingestion_members,
+       (select count(*) || '/' || count(*) filter (where pending) || '/' || sum(remaining) || '/' || count(*) filter (where expires_at is not null)
+          from rules_buckets where tenant_id = $1) as rules_buckets,
+       (select count(*) || '/' || count(*) filter (where pending) || '/' || sum(remaining) || '/' || count(*) filter (where expires_at is not null)
+          from ingestion_buckets where tenant_id = $1 and not expired and owed = 0) as ingestion_buckets,
+       (select count(*) from rules_buckets r join ingestion_buckets i using (tenant_id, bucket_id)
+          where r.tenant_id = $1 and r.member_id = i.member_id and r.remaining = i.remaining and r.pending = i.pending
+            and r.active_from = i.active_from::timestamptz and r.expires_at is not distinct from i.expires_at::timestamptz) as same_buckets`,
+    [tenantId],
+  );
+  const row = rows[0] ?? {};
+  const buckets = Number((row['rules_buckets'] ?? '0').split('/')[0]);
+  if (row['rules_members'] !== row['ingestion_members'] || row['rules_buckets'] !== row['ingestion_buckets'] || Number(row['same_buckets']) !== buckets) {
+    throw new Error(`the seeded write models disagree: ${JSON.stringify(row)}`);
+  }
 }
 
 async function expectation(client: Client, spec: DaySeedSpec): Promise<Omit<DayExpectation, 'seedS'>> {

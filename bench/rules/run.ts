@@ -8,10 +8,11 @@
 //   4. the naive variant: the same process with RULES_APPLY_MODE=naive (one transaction per event)
 //      over the backlog's first BENCH_RULES_NAIVE_EVENTS events;
 //   5. the daily run: BENCH_RULES_MEMBERS members holding BENCH_RULES_BUCKETS buckets seeded into a
-//      throwaway database, the real rules process's clock moved past the tenant's midnight, timed to
-//      the day done (target 60 s for 1M members and 5M buckets), the commands consumed by a
-//      stand-in for ingestion (rules side only);
-//   6. peak RSS of the rules processes.
+//      throwaway database (the rules tables and ingestion's write model alike), the real rules
+//      process's clock moved past the tenant's midnight, timed to the day done (target 60 s for 1M
+//      members and 5M buckets), its commands decided by a real ingestion process of the run's own
+//      (end to end; BENCH_RULES_DAY_INGESTION=stand-in: consumed by a stand-in, rules side only);
+//   6. peak RSS of the rules processes (and of the daily run's ingestion).
 // Topics, registry subjects, consumer groups, databases, files and processes the run creates are
 // removed at the end, also on failure or Ctrl-C. The dev stack's services are neither used nor touched.
 import { randomUUID } from 'node:crypto';
@@ -32,7 +33,8 @@ import { type DrainResult } from '../projector/drain';
 import { measureKafkaRawConsume } from '../projector/kafka-raw-consume';
 import { type BenchConfig, DEFAULTS, type PhaseName, loadBenchConfig } from './bench-config';
 import { BENCH_PROGRAM, writeRunFiles } from './bench-program';
-import { measureDailyRun } from './daily-run';
+import { type DailyRunResult, measureDailyRun } from './daily-run';
+import { migrateIngestionWriteModel } from './day-ingestion';
 import { type DayExpectation, seedDay } from './day-seed';
 import { ingestionBatchRate, ingestionEstimateNote } from './ingestion-estimate';
 import { DAY_TARGET, type PhaseMeta, type PhaseOutcome, type PhaseId, fromDailyRun, fromDrain } from './phase-outcome';
@@ -84,6 +86,22 @@ const settle = (config: BenchConfig, label: string): Promise<SettleResult> => se
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const seconds = (s: number | undefined) => (s === undefined ? '—' : `${s.toFixed(1)} s`);
 
+/** What the real ingestion did with the day's commands. */
+function ingestionNote(published: ReadonlyMap<string, number>, ingestion: DailyRunResult['ingestion']): string {
+  const outcome = ingestion?.outcome;
+  if (outcome === undefined) return `Daily run: the rules service published ${describeCounts(published)} (commands); ingestion's command records could not be read.`;
+  const appended = new Map([
+    ['PointsActivated', countOf(outcome.events, 'activate-points')],
+    ['PointsExpired', countOf(outcome.events, 'expire-points')],
+    ['ReengagementOfferGranted', countOf(outcome.events, 'grant-offer')],
+  ]);
+  const dead = ingestion?.deadLettered === undefined ? 'unknown' : int(ingestion.deadLettered);
+  return (
+    `Daily run: the rules service published ${describeCounts(published)} (commands); ingestion recorded ${describeCounts(outcome.recorded)} and appended ${describeCounts(appended)} ` +
+    `(rejected ${int(outcome.rejected)}, dead-lettered ${dead}, decided nothing on ${int([...outcome.recorded].reduce((n, [type, recorded]) => n + recorded - countOf(outcome.applied, type), 0))}).`
+  );
+}
+
 function drainNote(phase: string, startedWhen: string, r: DrainResult): string {
   const first = r.firstProgressS === undefined ? '' : `, first progress ${r.firstProgressS.toFixed(2)} s after the join`;
   return `${phase}: group joined ${r.startupS.toFixed(1)} s after ${startedWhen}; ${int(r.events)} events drained ${r.durationS.toFixed(2)} s after the join${first}.`;
@@ -126,6 +144,7 @@ async function main(): Promise<number> {
     naive: `bench-rules-naive-${runId}`,
     day: `bench-rules-day-${runId}`,
     ingestion: `bench-rules-ingestion-${runId}`,
+    storefront: `bench-rules-ingestion-storefront-${runId}`,
   };
   const phases: PhaseOutcome[] = [];
   const peaks: PeakRss[] = [];
@@ -290,50 +309,90 @@ async function main(): Promise<number> {
 
     if (has('day')) {
       const { day, lastDayDone, dayStart, windowEnd } = runDay();
+      const real = config.dayIngestion === 'real';
       const meta: PhaseMeta = {
         id: 'day',
-        label: 'Daily run, rules side only (the rules service; ingestion\'s decisions excluded)',
+        label: real ? 'Daily run, end to end (the rules service and ingestion, one process each)' : "Daily run, rules side only (the rules service; ingestion's decisions excluded)",
         unit: 'buckets/s',
-        load: `${int(config.members)} members holding ${int(config.buckets)} buckets, one tenant; commands consumed by a stand-in`,
+        load: `${int(config.members)} members holding ${int(config.buckets)} buckets, one tenant; ${real ? 'commands decided by ingestion' : 'commands consumed by a stand-in'}`,
         target: { minRate: DAY_RATE, label: `≤ ${DAY_TARGET.seconds} s for ${int(DAY_TARGET.members)} members / ${int(DAY_TARGET.buckets)} buckets (≥ ${int(DAY_RATE)} buckets/s)` },
       };
       let expected: DayExpectation | undefined;
       try {
-        const dayTopics = await provisionRulesTopics(rulesKafkaConfig(brokers, registryUrl, `bench.rules.${runId}.day.`), [groups.day, groups.ingestion], register);
+        const dayTopics = await provisionRulesTopics(rulesKafkaConfig(brokers, registryUrl, `bench.rules.${runId}.day.`), [groups.day, groups.ingestion, groups.storefront], register);
         const database = await createRulesDatabase(stackDatabase, runId, 'day', register);
+        // Ingestion's write model beside the rules tables, migrated here so it can be seeded first
+        // (ingestion finds its migrations applied when it starts).
+        if (real) await migrateIngestionWriteModel(database);
         const seeder = rulesClient(database, 'seed');
         await seeder.connect();
         try {
-          console.error(`[bench] daily run: seeding ${int(config.members)} members and ${int(config.buckets)} buckets for ${day} (tenant ${tenantId}, ${BENCH_PROGRAM.timeZone})`);
-          expected = await seedDay(seeder, { tenantId, members: config.members, buckets: config.buckets, dayStart, lastDayDone, windowEnd }, (line) => console.error(`[bench] daily run: ${line}`));
+          console.error(`[bench] daily run: seeding ${int(config.members)} members and ${int(config.buckets)} buckets for ${day} (tenant ${tenantId}, ${BENCH_PROGRAM.timeZone})${real ? ", rules' and ingestion's" : ''}`);
+          expected = await seedDay(
+            seeder,
+            { tenantId, members: config.members, buckets: config.buckets, dayStart, lastDayDone, windowEnd, pendingDays: BENCH_PROGRAM.pendingDays, ingestion: real },
+            (line) => console.error(`[bench] daily run: ${line}`),
+          );
         } finally {
           await seeder.end().catch(() => undefined);
         }
         const seeded = expected;
         const settled = await settle(config, 'daily run');
         const r = await measureDailyRun(
-          { files, brokers, topics: dayTopics, database, groupId: groups.day, ingestionGroup: groups.ingestion, runFiles, tenantId, day, dayStart, expected: seeded, timeoutS: config.dayTimeoutS },
+          {
+            files,
+            brokers,
+            topics: dayTopics,
+            database,
+            groupId: groups.day,
+            ingestionGroup: groups.ingestion,
+            storefrontGroup: groups.storefront,
+            ingestion: config.dayIngestion,
+            runFiles,
+            tenantId,
+            day,
+            dayStart,
+            expected: seeded,
+            timeoutS: config.dayTimeoutS,
+          },
           register,
         );
         peaks.push(r.peak);
+        if (r.ingestion !== undefined) peaks.push(r.ingestion.peak);
         const t = r.timeline;
         const events = r.decisions?.events ?? new Map<string, number>();
         const tierRate = phases.find((p) => p.id === 'tier')?.rate;
-        const dayNotes = [
+        const movements = countOf(r.commands, 'activate-points') + countOf(r.commands, 'expire-points');
+        const seedNote =
           `Daily run for ${day} (${BENCH_PROGRAM.timeZone}, starting ${dayStart}): the seed holds ${int(seeded.members)} members (${Object.entries(seeded.tiers).map(([tier, n]) => `${int(n)} ${tier}`).join(', ')}) and ${int(seeded.buckets)} buckets, ` +
-            `written with generate_series and vacuumed in ${seeded.seedS.toFixed(1)} s (not timed). Due: ${int(seeded.activations)} activations and ${int(seeded.expiries)} expiries over ${int(seeded.dueMembers)} members (first half), ` +
-            `${int(seeded.dayEndMembers)} members with points in the warning window or an offer owed (second half), ${int(seeded.warnings)} buckets entering the window, ${int(seeded.offers)} offers owed.`,
-          `Daily run: the service answered /health ${r.startupS.toFixed(1)} s after it was spawned (not timed); after the clock moved past midnight: first step ${seconds(t.startedS)}, commands decided ${seconds(t.commandsDecidedS)}, ` +
-            `last command committed by the stand-in ${seconds(t.commandsConsumedS)}, second half from ${seconds(t.dayEndStartedS)}, **day done ${seconds(t.doneS)}** (the rate is the buckets over this), ` +
-            `outbox empty ${seconds(t.publishedS)}, its own events folded back ${seconds(t.foldedS)}.`,
-          `Daily run decided ${describeCounts(r.commands)} (commands, read by the stand-in) and published ${describeCounts(events)}.`,
-          ingestionEstimateNote(countOf(r.commands, 'activate-points') + countOf(r.commands, 'expire-points'), countOf(r.commands, 'activate-points') + countOf(r.commands, 'expire-points'), ingestionBatchRate(config.ingestionBatchRate), tierRate),
-        ];
+          `written with generate_series${real ? " into the rules tables and ingestion's write model alike (checked to agree bucket by bucket)" : ''} and vacuumed in ${seeded.seedS.toFixed(1)} s (not timed). Due: ${int(seeded.activations)} activations and ${int(seeded.expiries)} expiries over ${int(seeded.dueMembers)} members (first half), ` +
+          `${int(seeded.dayEndMembers)} members with points in the warning window or an offer owed (second half), ${int(seeded.warnings)} buckets entering the window, ${int(seeded.offers)} offers owed.`;
+        const dayNotes = real
+          ? [
+              seedNote,
+              `Daily run, end to end: ingestion (its own process, on the seeded write model, RULES_COMMANDS_GROUP = the rules service's RULES_INGESTION_GROUP) was in its group ${seconds(r.ingestion?.startupS)} after it was spawned, the rules service answered /health ${r.startupS.toFixed(1)} s after its spawn (neither timed); ` +
+                `after the clock moved past midnight: first step ${seconds(t.startedS)}, commands decided ${seconds(t.commandsDecidedS)}, ingestion's first commit ${seconds(t.commandsFirstConsumedS)} and last before the second half ${seconds(t.commandsConsumedS)} (its group's offsets, polled every 100 ms), ` +
+                `its events folded back and the second half begun ${seconds(t.dayEndStartedS)}, **day done ${seconds(t.doneS)}** (the rate is the buckets over this), ` +
+                `rules outbox empty ${seconds(t.publishedS)}, every command consumed by ingestion (the offers too) ${seconds(t.allCommandsConsumedS)}, everything folded back by the rules service ${seconds(t.foldedS)}.`,
+              ingestionNote(r.commands, r.ingestion),
+              `Daily run: the rules service published ${describeCounts(events)}.`,
+            ]
+          : [
+              seedNote,
+              `Daily run: the service answered /health ${r.startupS.toFixed(1)} s after it was spawned (not timed); after the clock moved past midnight: first step ${seconds(t.startedS)}, commands decided ${seconds(t.commandsDecidedS)}, ` +
+                `last command committed by the stand-in ${seconds(t.commandsConsumedS)}, second half from ${seconds(t.dayEndStartedS)}, **day done ${seconds(t.doneS)}** (the rate is the buckets over this), ` +
+                `outbox empty ${seconds(t.publishedS)}, its own events folded back ${seconds(t.foldedS)}.`,
+              `Daily run decided ${describeCounts(r.commands)} (commands, read by the stand-in) and published ${describeCounts(events)}.`,
+              ingestionEstimateNote(movements, movements, ingestionBatchRate(config.ingestionBatchRate), tierRate),
+            ];
         phases.push(fromDailyRun({ ...meta, settle: settled }, r, seeded, dayNotes));
       } catch (error) {
         phases.push(fromCrash(meta, error));
       }
-      setup.push(`Daily run: ${int(config.members)} members, ${int(config.buckets)} buckets, tenant ${tenantId}, the seeds' default program (Bronze / Silver / Gold at 0 / 1,000 / 5,000, temporary points for 90 days, warnings 7 days ahead).`);
+      setup.push(
+        `Daily run: ${int(config.members)} members, ${int(config.buckets)} buckets, tenant ${tenantId}, the seeds' default program (Bronze / Silver / Gold at 0 / 1,000 / 5,000, temporary points for 90 days, warnings 7 days ahead), ` +
+          `${real ? 'commands decided by the real ingestion (BENCH_RULES_DAY_INGESTION=real).' : 'commands consumed by a stand-in (BENCH_RULES_DAY_INGESTION=stand-in).'}`,
+      );
     }
   } finally {
     await cleanup.run();
@@ -348,7 +407,7 @@ async function main(): Promise<number> {
     kib: pg.rssKib,
     note: `VmRSS summed over ${pg.processes} processes, sampled each second (shared buffers counted once per process; PSS sum ${pss})`,
   });
-  peaks.push({ process: 'bench harness', pid: process.pid, kib: process.resourceUsage().maxRSS, note: 'the backlog producer and its books, kafkajs, pg and the ingestion stand-in, on the same cores' });
+  peaks.push({ process: 'bench harness', pid: process.pid, kib: process.resourceUsage().maxRSS, note: `the backlog producer and its books, kafkajs and pg${has('day') && config.dayIngestion === 'stand-in' ? ', the ingestion stand-in' : ''}, on the same cores` });
 
   if (phases.some((p) => (p.id === 'tier' || p.id === 'naive') && p.rate !== undefined) && phases.some((p) => p.id === 'postgres-raw' && p.rate !== undefined)) {
     notes.push(

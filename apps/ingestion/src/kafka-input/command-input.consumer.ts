@@ -54,7 +54,9 @@ export abstract class CommandInputConsumer implements OnApplicationBootstrap, On
     await this.deadLetters.connect();
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.settings.topic, fromBeginning: true });
-    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.onBatch(payload) });
+    // Several partitions' batches at once: the pipeline groups concurrent commands into its
+    // batches (a member's commands all sit in one partition, so their order holds).
+    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 4, eachBatch: (payload) => this.onBatch(payload) });
     this.logger.log(`consuming ${this.settings.topic} as ${this.settings.groupId}`);
   }
 
