@@ -1,5 +1,5 @@
 import { createDatabase } from '@loyalty/db';
-import { type LedgerEvent, type LedgerEventOf } from '@loyalty/domain';
+import { DEFAULT_PROGRAM, type LedgerEvent, type LedgerEventOf, tenantDayOf } from '@loyalty/domain';
 import { type TestSystem, eventually, readLedger, startTestSystem, uniqueTestId } from '@loyalty/testing';
 import { sql } from 'kysely';
 
@@ -103,14 +103,16 @@ describe('rules: tiers, activation, expiry, warnings and re-engagement from the 
     // Running the last ten days again (as after a crash or an operator's re-run) appends nothing.
     const db = createDatabase(system.database, 'rules-e2e');
     try {
-      const tenant = await sql<{ last_day_done: string }>`select last_day_done from rules_tenants where tenant_id = 'acme'`.execute(db);
-      const lastDay = tenant.rows[0]?.last_day_done ?? '';
-      const rewound = new Date(Date.parse(`${lastDay}T00:00:00Z`) - 10 * DAY).toISOString().slice(0, 10);
-      await sql`update rules_tenants set last_day_done = ${rewound}, phase = 'idle', phase_state = '{}' where tenant_id = 'acme'`.execute(db);
-      await eventually(async () => {
+      // First the days up to today done (the last one may still be running its steps).
+      const lastDay = tenantDayOf(system.clock.now(), DEFAULT_PROGRAM.timeZone);
+      const dayDone = async () => {
         const row = await sql<{ last_day_done: string; phase: string }>`select last_day_done, phase from rules_tenants where tenant_id = 'acme'`.execute(db);
         return row.rows[0]?.last_day_done === lastDay && row.rows[0]?.phase === 'idle' ? true : undefined;
-      }, 'the re-run days');
+      };
+      await eventually(dayDone, 'today done');
+      const rewound = new Date(Date.parse(`${lastDay}T00:00:00Z`) - 10 * DAY).toISOString().slice(0, 10);
+      await sql`update rules_tenants set last_day_done = ${rewound}, phase = 'idle', phase_state = '{}' where tenant_id = 'acme'`.execute(db);
+      await eventually(dayDone, 'the re-run days');
     } finally {
       await db.destroy();
     }

@@ -7,6 +7,7 @@ import { ConfigError } from '@loyalty/config';
 import { planProgramPublication, programsFromLog } from '@loyalty/domain';
 import { KafkaEventPublisher, ProgramLog, RULES_COMMANDS_TOPIC, deterministicId, ledgerTopology, prefixed } from '@loyalty/kafka';
 import { RulesConsumer } from './consumer/rules.consumer';
+import { retryStart } from './retry-start';
 import { DayRun } from './days/day-run';
 import { DayScheduler } from './days/day-scheduler';
 import { RulesMetrics } from './metrics/rules-metrics';
@@ -78,14 +79,14 @@ export class RulesRuntime implements OnModuleInit, OnApplicationBootstrap, OnApp
    */
   private async adoptProgramsFromLog(): Promise<void> {
     const log = new ProgramLog(this.kafka, this.settings.kafka);
-    const published = await log.readAll();
+    const published = await retryStart('reading the program log', () => log.readAll(), this.logger);
     const plan = planProgramPublication(this.settings.programs.programs(), published, {
       idFor: deterministicId,
       sha256: (text) => createHash('sha256').update(text).digest('hex'),
       recordedAt: this.settings.clock.now(),
     });
     if (plan.conflicts.length > 0) throw new ConfigError(plan.conflicts);
-    await log.publish(plan.toPublish);
+    await retryStart('publishing program versions', () => log.publish(plan.toPublish), this.logger);
     for (const p of plan.toPublish) this.logger.log(`published program ${p.tenantId}/${p.version} (effective ${p.effectiveFrom})`);
     const { programs, invalid } = programsFromLog([...published, ...plan.toPublish]);
     for (const problem of invalid) this.logger.warn(`program log: ignored an invalid version: ${problem}`);
@@ -93,7 +94,7 @@ export class RulesRuntime implements OnModuleInit, OnApplicationBootstrap, OnApp
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.consumer.start();
+    await retryStart('joining the ledger consumer group', () => this.consumer.start(), this.logger);
     this.consuming = true;
     this.relay.start();
     this.scheduler.start();

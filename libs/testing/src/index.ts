@@ -29,3 +29,5 @@ export * from './storefront-requests';
 export * from './rules-lifecycle-workload';
 export * from './rules-derived-events';
 export * from './member-balances';
+export * from './simulated-year-workload';
+export * from './tier-expiry-oracle';

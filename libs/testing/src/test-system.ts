@@ -42,9 +42,10 @@ export interface TestSystem {
   readonly rulesCommandsGroup: string;
   /**
    * With `rules: 'crashable'`: kill -9 the rules process, evict it from its consumer group (so the
-   * next one gets the partitions at once rather than after the session timeout), start it again.
+   * next one gets the partitions at once rather than after the session timeout), start it again;
+   * `whileDown` runs between the kill and the new start.
    */
-  crashRules(): Promise<void>;
+  crashRules(whileDown?: () => Promise<unknown>): Promise<void>;
   /** The services' clock (LOYALTY_CLOCK_FILE): move it to make days pass. */
   readonly clock: TestClock;
   /** POST to the first ingestion instance (or `instance`) with the tenant's API key. */
@@ -133,9 +134,9 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     rulesGroup,
     rulesCommandsGroup,
     clock,
-    crashRules: async () => {
+    crashRules: async (whileDown) => {
       if (restartable === undefined) throw new Error("crashRules needs startTestSystem({ rules: 'crashable' })");
-      await restartable.crashAndRestart();
+      await restartable.crashAndRestart(whileDown);
     },
     post: (path, body, o = {}) =>
       fetch(`${ingestion[o.instance ?? 0]?.baseUrl ?? ''}${path}`, {

@@ -29,6 +29,12 @@ export interface ApplyRulesResult {
 const OWN_EVENTS = new Set<LedgerEvent['type']>(['TierChanged', 'PointsExpiringSoon', 'TierDowngradeRisk']);
 
 /**
+ * The day run's movements: the tier they change is re-evaluated at the day's end, once all of a
+ * member's activations and expiries of that day are folded (activate, expire, then tiers).
+ */
+const DAY_MOVEMENTS = new Set<LedgerEvent['type']>(['PointsActivated', 'PointsExpired']);
+
+/**
  * Folds one partition's batch into the rules state and decides the tier changes it causes, in one
  * transaction with the partition's offset: a crash anywhere replays the batch from the stored
  * offset, and the decisions (in the outbox) commit with the state they were decided on.
@@ -57,32 +63,27 @@ export async function applyRulesBatch(db: Kysely<RulesDatabase>, consumer: strin
       fresh.filter(needsDeduplication).map((e) => ({ tenantId: e.metadata.tenantId, eventId: e.metadata.eventId })),
     );
 
-    // Fold, remembering per member what a tier decision needs: the last foreign event and whether
-    // qualifying points went down (and why).
-    const touched = new Map<string, { cause: LedgerEvent; dropped: RulesView['member']['lastDrop'] }>();
+    // Fold each event, and decide the member's tier right after it: decisions then follow the
+    // log's order alone, whatever batches Kafka happens to deliver (two thresholds crossed are two
+    // changes). The day's activations and expiries are the exception (DAY_MOVEMENTS).
+    const outbox: OutboxItem[] = [];
     let applied = 0;
     for (const event of fresh) {
       const key = viewKey(event.metadata.tenantId, event.metadata.memberId);
       if (needsDeduplication(event) && !firstSeen.delete(`${event.metadata.tenantId}|${event.metadata.eventId}`)) continue;
       const before = views.get(key) as RulesView;
-      const after = evolveRules(before, event);
-      views.set(key, after);
+      let after = evolveRules(before, event);
       applied += 1;
       if (!tenants.has(event.metadata.tenantId)) tenants.set(event.metadata.tenantId, event.metadata.recordedAt);
-      if (OWN_EVENTS.has(event.type)) continue;
-      const dropped = after.member.qualifying < before.member.qualifying ? after.member.lastDrop : null;
-      touched.set(key, { cause: event, dropped: dropped ?? touched.get(key)?.dropped ?? null });
-    }
-
-    const outbox: OutboxItem[] = [];
-    if (deps.decide) {
-      for (const [key, { cause, dropped }] of touched) {
-        const program = deps.programs.at(cause.metadata.tenantId, cause.metadata.occurredAt);
-        const context = { idFor: deps.idFor, recordedAt: deps.now(), cause: { eventId: cause.metadata.eventId, correlationId: cause.metadata.correlationId } };
-        const decided = decideTier(views.get(key) as RulesView, dropped, cause.metadata.occurredAt, program, context);
-        views.set(key, decided.view);
+      if (deps.decide && !OWN_EVENTS.has(event.type) && !DAY_MOVEMENTS.has(event.type)) {
+        const dropped = after.member.qualifying < before.member.qualifying ? after.member.lastDrop : null;
+        const program = deps.programs.at(event.metadata.tenantId, event.metadata.occurredAt);
+        const context = { idFor: deps.idFor, recordedAt: deps.now(), cause: { eventId: event.metadata.eventId, correlationId: event.metadata.correlationId } };
+        const decided = decideTier(after, dropped, event.metadata.occurredAt, program, context);
+        after = decided.view;
         outbox.push(...decided.events.map((payload) => ({ kind: 'event' as const, payload })));
       }
+      views.set(key, after);
     }
 
     await saveViews(trx, [...views.values()], loaded);

@@ -1,7 +1,7 @@
 import { type Kafka } from 'kafkajs';
 import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely';
 import { type RulesDatabase } from '@loyalty/db';
-import { type RulesView, addDays, decideDayEnd, decideDueMovements, nextTenantDay, tenantDayStart } from '@loyalty/domain';
+import { type RulesView, addDays, decideDayEnd, decideDueMovements, decideTier, nextTenantDay, tenantDayStart } from '@loyalty/domain';
 import { type ProgramCatalog } from '@loyalty/programs';
 import { type OutboxItem, enqueue, outboxItems } from '../outbox/rules-outbox';
 import { loadViews, saveViews } from '../state/rules-state.store';
@@ -98,15 +98,25 @@ export class DayRun {
     const program = this.deps.programs.at(t, dayStart);
     const views = await loadViews(trx, members.map((memberId) => ({ tenantId: t, memberId })), { lock: true });
     const context = { idFor: this.deps.idFor, recordedAt: this.deps.now(), cause: null };
-    const items: OutboxItem[] = [...views.values()].flatMap((view) => decideDueMovements(view, dayStart, program, context).map((payload) => ({ kind: 'command' as const, payload })));
+    const items: OutboxItem[] = [];
+    const moved: string[] = [];
+    for (const view of views.values()) {
+      const commands = decideDueMovements(view, dayStart, program, context);
+      if (commands.length > 0) moved.push(view.member.memberId);
+      items.push(...commands.map((payload) => ({ kind: 'command' as const, payload })));
+    }
     const seq = await enqueue(trx, items);
+    if (moved.length > 0) {
+      await sql`insert into rules_day_members (tenant_id, member_id) select ${t}, unnest(${moved}::text[]) on conflict do nothing`.execute(trx);
+    }
     const outboxSeq = seq ?? tenant.phase_state.outboxSeq ?? null;
     const last = members.at(-1);
     if (members.length === CHUNK && last !== undefined) {
       await this.save(trx, tenant.tenant_id, 'idle', { day, dayStart, outboxSeq, cursor: last });
     } else {
-      // Nothing to wait for when nothing was due: straight to the day's second half.
-      await this.save(trx, tenant.tenant_id, outboxSeq === null ? 'day-end' : 'movements', { day, dayStart, outboxSeq });
+      // Even with no commands, the second half waits for the log as it stands now: what was
+      // appended up to the boundary (a redemption a moment before midnight) must be folded first.
+      await this.save(trx, tenant.tenant_id, 'movements', { day, dayStart, outboxSeq });
     }
     return 'progress';
   }
@@ -117,24 +127,27 @@ export class DayRun {
       const unpublished = await sql<{ n: number }>`select count(*)::int as n from rules_outbox where seq <= ${state.outboxSeq}`.execute(trx);
       if ((unpublished.rows[0]?.n ?? 0) > 0) return 'waiting';
     }
-    const admin = this.deps.kafka.admin();
-    await admin.connect();
-    try {
-      if (state.commandsEnd === undefined) {
-        const ends = await admin.fetchTopicOffsets(this.deps.commandsTopic);
-        await this.save(trx, tenant.tenant_id, 'movements', { ...state, commandsEnd: Object.fromEntries(ends.map((e) => [String(e.partition), e.high])) });
-        return 'progress';
-      }
-      if (state.ledgerEnd === undefined) {
-        const [committed] = await admin.fetchOffsets({ groupId: this.deps.ingestionGroup, topics: [this.deps.commandsTopic] });
-        const done = new Map((committed?.partitions ?? []).map((p) => [String(p.partition), BigInt(p.offset === '-1' ? '0' : p.offset)]));
-        if (Object.entries(state.commandsEnd).some(([p, end]) => (done.get(p) ?? 0n) < BigInt(end))) return 'waiting';
+    const commandsSent = state.outboxSeq !== null && state.outboxSeq !== undefined;
+    if (state.ledgerEnd === undefined) {
+      const admin = this.deps.kafka.admin();
+      await admin.connect();
+      try {
+        if (state.commandsEnd === undefined && commandsSent) {
+          const ends = await admin.fetchTopicOffsets(this.deps.commandsTopic);
+          await this.save(trx, tenant.tenant_id, 'movements', { ...state, commandsEnd: Object.fromEntries(ends.map((e) => [String(e.partition), e.high])) });
+          return 'progress';
+        }
+        if (commandsSent) {
+          const [committed] = await admin.fetchOffsets({ groupId: this.deps.ingestionGroup, topics: [this.deps.commandsTopic] });
+          const done = new Map((committed?.partitions ?? []).map((p) => [String(p.partition), BigInt(p.offset === '-1' ? '0' : p.offset)]));
+          if (Object.entries(state.commandsEnd ?? {}).some(([p, end]) => (done.get(p) ?? 0n) < BigInt(end))) return 'waiting';
+        }
         const ends = await admin.fetchTopicOffsets(this.deps.ledgerTopic);
         await this.save(trx, tenant.tenant_id, 'movements', { ...state, ledgerEnd: Object.fromEntries(ends.map((e) => [String(e.partition), e.high])) });
         return 'progress';
+      } finally {
+        await admin.disconnect();
       }
-    } finally {
-      await admin.disconnect();
     }
     const applied = await sql<{ partition: number; next_offset: number }>`
       select partition, next_offset from rules_offsets where consumer = ${this.deps.consumer} and topic = ${this.deps.ledgerTopic}`.execute(trx);
@@ -158,15 +171,21 @@ export class DayRun {
       select member_id from rules_members where tenant_id = ${t} and grace_until <= ${dayStart}
       union select member_id from rules_members where tenant_id = ${t} and offer_due_for is not null
       union select member_id from rules_buckets where tenant_id = ${t} and not expired and not pending and not warned and remaining > 0 and expires_at > ${dayStart} and expires_at <= ${windowEnd}
+      union select member_id from rules_day_members where tenant_id = ${t}
       ${programChanged ? sql`union select member_id from rules_members where tenant_id = ${t}` : sql``}`);
     const views = await loadViews(trx, members.map((memberId) => ({ tenantId: t, memberId })), { lock: true });
     const context = { idFor: this.deps.idFor, recordedAt: this.deps.now(), cause: null };
     const decided: RulesView[] = [];
     const items: OutboxItem[] = [];
+    const moved = new Set(
+      (await sql<{ member_id: string }>`select member_id from rules_day_members where tenant_id = ${t} and member_id = any(${members}::text[])`.execute(trx)).rows.map((r) => r.member_id),
+    );
     for (const view of views.values()) {
-      const decision = decideDayEnd(view, dayStart, program, context, { programChanged });
+      // 3. The tier after the day's activations and expiries, all folded by now.
+      const tier = moved.has(view.member.memberId) ? decideTier(view, view.member.lastDrop, dayStart, program, context) : { view, events: [] };
+      const decision = decideDayEnd(tier.view, dayStart, program, context, { programChanged });
       decided.push(decision.view);
-      items.push(...outboxItems(decision));
+      items.push(...outboxItems({ events: [...tier.events, ...decision.events], commands: decision.commands }));
     }
     await saveViews(trx, decided, views);
     await enqueue(trx, items);
@@ -174,6 +193,7 @@ export class DayRun {
     if (members.length === CHUNK && last !== undefined) {
       await this.save(trx, t, 'day-end', { day, dayStart, cursor: last });
     } else {
+      await sql`delete from rules_day_members where tenant_id = ${t}`.execute(trx);
       await sql`update rules_tenants set last_day_done = ${day}, phase = 'idle', phase_state = '{}'::jsonb, updated_at = now() where tenant_id = ${t}`.execute(trx);
     }
     return 'progress';

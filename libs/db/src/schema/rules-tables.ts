@@ -59,7 +59,13 @@ export interface RulesTenantsTable {
   updated_at: Generated<Date>;
 }
 
+export interface RulesDayMembersTable {
+  tenant_id: string;
+  member_id: string;
+}
+
 export interface RulesDatabase {
+  rules_day_members: RulesDayMembersTable;
   rules_offsets: RulesOffsetsTable;
   rules_members: RulesMembersTable;
   rules_buckets: RulesBucketsTable;

@@ -71,6 +71,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
 
+  // The members whose points the day in progress activates or expires: their tier is
+  // re-evaluated once all of the day's movements are folded (product.md's order).
+  await db.schema
+    .createTable('rules_day_members')
+    .addColumn('tenant_id', 'text', (c) => c.notNull())
+    .addColumn('member_id', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('rules_day_members_pk', ['tenant_id', 'member_id'])
+    .execute();
+
   // Each tenant's day runs: the last day completed and the phase of the one in progress.
   await db.schema
     .createTable('rules_tenants')
@@ -83,7 +92,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['rules_tenants', 'rules_outbox', 'rules_applied_events', 'rules_buckets', 'rules_members', 'rules_offsets']) {
+  for (const table of ['rules_day_members', 'rules_tenants', 'rules_outbox', 'rules_applied_events', 'rules_buckets', 'rules_members', 'rules_offsets']) {
     await db.schema.dropTable(table).ifExists().execute();
   }
 }
