@@ -29,8 +29,9 @@ export interface ApplyRulesResult {
 const OWN_EVENTS = new Set<LedgerEvent['type']>(['TierChanged', 'PointsExpiringSoon', 'TierDowngradeRisk']);
 
 /**
- * The day run's movements: the tier they change is re-evaluated at the day's end, once all of a
- * member's activations and expiries of that day are folded (activate, expire, then tiers).
+ * The day run's movements: for a member the day in progress is moving, the tier they change is
+ * re-evaluated at the day's end, once all of that day's activations and expiries are folded
+ * (activate, expire, then tiers).
  */
 const DAY_MOVEMENTS = new Set<LedgerEvent['type']>(['PointsActivated', 'PointsExpired']);
 
@@ -66,6 +67,17 @@ export async function applyRulesBatch(db: Kysely<RulesDatabase>, consumer: strin
     // Fold each event, and decide the member's tier right after it: decisions then follow the
     // log's order alone, whatever batches Kafka happens to deliver (two thresholds crossed are two
     // changes). The day's activations and expiries are the exception (DAY_MOVEMENTS).
+    // Members whose activations and expiries a day run in progress is waiting for: the day's end
+    // decides their tier. Any other activation or expiry is decided as it comes.
+    const movements = fresh.filter((e) => DAY_MOVEMENTS.has(e.type));
+    const inDayRun = new Set<string>();
+    if (movements.length > 0) {
+      const rows = await sql<{ tenant_id: string; member_id: string }>`
+        select d.tenant_id, d.member_id from rules_day_members d
+        join unnest(${movements.map((e) => e.metadata.tenantId)}::text[], ${movements.map((e) => e.metadata.memberId)}::text[]) as k(tenant_id, member_id) using (tenant_id, member_id)`.execute(trx);
+      for (const r of rows.rows) inDayRun.add(viewKey(r.tenant_id, r.member_id));
+    }
+
     const outbox: OutboxItem[] = [];
     let applied = 0;
     for (const event of fresh) {
@@ -75,7 +87,7 @@ export async function applyRulesBatch(db: Kysely<RulesDatabase>, consumer: strin
       let after = evolveRules(before, event);
       applied += 1;
       if (!tenants.has(event.metadata.tenantId)) tenants.set(event.metadata.tenantId, event.metadata.recordedAt);
-      if (deps.decide && !OWN_EVENTS.has(event.type) && !DAY_MOVEMENTS.has(event.type)) {
+      if (deps.decide && !OWN_EVENTS.has(event.type) && !(DAY_MOVEMENTS.has(event.type) && inDayRun.has(key))) {
         const dropped = after.member.qualifying < before.member.qualifying ? after.member.lastDrop : null;
         const program = deps.programs.at(event.metadata.tenantId, event.metadata.occurredAt);
         const context = { idFor: deps.idFor, recordedAt: deps.now(), cause: { eventId: event.metadata.eventId, correlationId: event.metadata.correlationId } };
