@@ -87,7 +87,9 @@ export async function applyRulesBatch(db: Kysely<RulesDatabase>, consumer: strin
       let after = evolveRules(before, event);
       applied += 1;
       if (!tenants.has(event.metadata.tenantId)) tenants.set(event.metadata.tenantId, event.metadata.recordedAt);
-      if (deps.decide && !OWN_EVENTS.has(event.type) && !(DAY_MOVEMENTS.has(event.type) && inDayRun.has(key))) {
+      // Only a change of qualifying points (or a member without a tier yet) can change the tier.
+      const mayChangeTier = after.member.tier === null || after.member.qualifying !== before.member.qualifying;
+      if (deps.decide && mayChangeTier && !OWN_EVENTS.has(event.type) && !(DAY_MOVEMENTS.has(event.type) && inDayRun.has(key))) {
         const dropped = after.member.qualifying < before.member.qualifying ? after.member.lastDrop : null;
         const program = deps.programs.at(event.metadata.tenantId, event.metadata.occurredAt);
         const context = { idFor: deps.idFor, recordedAt: deps.now(), cause: { eventId: event.metadata.eventId, correlationId: event.metadata.correlationId } };
