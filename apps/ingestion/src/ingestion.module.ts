@@ -26,12 +26,12 @@ import {
   STOREFRONT_DLQ_TOPIC,
   STOREFRONT_INPUT_TOPIC,
   createKafkaClient,
+  deterministicId,
   ledgerTopology,
   prefixed,
 } from '@loyalty/kafka';
 import { RecordActivityHttpController } from './activities/record-activity.http.controller';
 import { AdjustPointsHttpController } from './adjustments/adjust-points.http.controller';
-import { deterministicId } from './ids/deterministic-id';
 import { type IngestionSettings } from './ingestion.config';
 import { type CommandInputSettings } from './kafka-input/command-input.consumer';
 import { MembersHttpController } from './members/members.http.controller';

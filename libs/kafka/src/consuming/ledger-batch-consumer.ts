@@ -93,6 +93,14 @@ export class LedgerBatchConsumer {
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
     });
+    // Listeners once, here: `start` may be retried.
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      this.logger.warn({ error: payload.error.message, restart: payload.restart }, payload.restart ? 'the consumer crashed; kafkajs restarts it' : 'the consumer crashed and stopped');
+      if (!payload.restart) this.crashed = payload.error;
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) =>
+      this.observe((o) => o.partitionsAssigned?.(this.options.topic, payload.memberAssignment[this.options.topic] ?? [])),
+    );
   }
 
   /** Why the consumer stopped for good (kafkajs gave up restarting it), if it did. */
@@ -103,13 +111,6 @@ export class LedgerBatchConsumer {
   async start(): Promise<void> {
     await this.deadLetters.connect();
     await this.consumer.connect();
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
-      this.logger.warn({ error: payload.error.message, restart: payload.restart }, payload.restart ? 'the consumer crashed; kafkajs restarts it' : 'the consumer crashed and stopped');
-      if (!payload.restart) this.crashed = payload.error;
-    });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) =>
-      this.observe((o) => o.partitionsAssigned?.(this.options.topic, payload.memberAssignment[this.options.topic] ?? [])),
-    );
     await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
     await this.consumer.run({
       autoCommit: false,
