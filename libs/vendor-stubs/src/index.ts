@@ -1,0 +1,10 @@
+export type { StubVendor } from './stub-vendor';
+export { STUB_VENDORS } from './stub-vendor';
+export type { StubAccounts } from './stub-accounts';
+export type { StubLimits } from './stub-limits';
+export type { StubFaults } from './stub-faults';
+export type { ReceivedItem } from './received-log';
+export type { StubStats } from './stub-stats';
+export type { VendorStubs, StartVendorStubsOptions } from './vendor-stubs';
+export { startVendorStubs } from './stub-server';
+export { verifyWebhookSignature, signWebhookPayload } from './webhook-signature';
