@@ -17,3 +17,4 @@ export * from './time/tenant-day';
 export * from './tiers/tier-ladder';
 export * from './rules';
 export * from './program/program-configured';
+export * from './connector';

@@ -15,3 +15,4 @@ export * from './ledger-wiring';
 export * from './ids/deterministic-id';
 export * from './kafka-health-probe';
 export * from './programs/program-log';
+export * from './connector-wiring';

@@ -35,6 +35,9 @@ export const STOREFRONT_INPUT_TOPIC = 'loyalty.storefront.input.v1';
 /** Storefront input that could not be recorded, with the reason. */
 export const STOREFRONT_DLQ_TOPIC = 'loyalty.storefront.dlq.v1';
 
+/** The public loyalty events of the connector (ConnectorEvent), for subscribers and the connector's destinations. */
+export const CONNECTOR_EVENTS_TOPIC = 'loyalty.connector.events.v1';
+
 /** The rules service's commands to ingestion's write model (activations, expiries, offers). */
 export const RULES_COMMANDS_TOPIC = 'loyalty.rules.commands.v1';
 

@@ -1,0 +1,3 @@
+export * from './connector-event';
+export * from './member-snapshot';
+export * from './to-connector-event';
