@@ -14,6 +14,9 @@ INGESTION_PORT="${INGESTION_PORT:-3001}"
 LEDGER_QUERY_PORT="${LEDGER_QUERY_PORT:-3002}"
 RULES_PORT="${RULES_PORT:-3003}"
 CONNECTOR_PORT="${CONNECTOR_PORT:-3004}"
+# The bundled vendor stubs (Bloomreach, Braze, Voucherify, webhooks): the connector's destinations
+# point there whenever no vendor credentials are configured.
+VENDOR_STUBS_PORT="${VENDOR_STUBS_PORT:-4010}"
 
 KAFKA_VERSION="3.9.2"
 APICURIO_VERSION="3.0.9"

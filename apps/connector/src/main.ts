@@ -8,7 +8,8 @@ async function main(): Promise<void> {
   const settings = loadConfigOrExit('connector', () => connectorSettings(process.env));
   await runHttpService(ConnectorModule.forRoot(settings), {
     title: 'Loyalty ledger: connector',
-    description: 'Forwards ledger events to Bloomreach, Braze, Voucherify and webhooks (arrives with the connector issue).',
+    description:
+      'Publishes the public loyalty topic (loyalty.connector.events.v1) and forwards chosen events to Bloomreach, Braze, Voucherify and signed webhooks. Delivery status per destination and member; operator replay and redrive.',
     http: settings.http,
   });
 }

@@ -7,7 +7,7 @@ import { ConfigError } from '@loyalty/config';
 import { planProgramPublication, programsFromLog } from '@loyalty/domain';
 import { KafkaEventPublisher, ProgramLog, RULES_COMMANDS_TOPIC, deterministicId, ledgerTopology, prefixed } from '@loyalty/kafka';
 import { RulesConsumer } from './consumer/rules.consumer';
-import { retryStart } from './retry-start';
+import { retryStart } from '@loyalty/http';
 import { DayRun } from './days/day-run';
 import { DayScheduler } from './days/day-scheduler';
 import { RulesMetrics } from './metrics/rules-metrics';

@@ -11,3 +11,4 @@ export * from './storefront-signature';
 export * from './tenant-auth.guard';
 export * from './admin-key.guard';
 export * from './external-id';
+export * from './retry-start';

@@ -31,3 +31,5 @@ export * from './rules-derived-events';
 export * from './member-balances';
 export * from './simulated-year-workload';
 export * from './tier-expiry-oracle';
+export * from './test-connector';
+export * from './connector-workload';

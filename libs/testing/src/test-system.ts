@@ -9,6 +9,8 @@ import { type TestCredentials, writeTestCredentials } from './test-credentials';
 import { createMigratedTestDatabase, dropTestDatabase } from './test-database';
 import { provisionTestKafka } from './test-kafka';
 import { TestClock } from './test-clock';
+import { type TestConnector, startTestConnector, testDestinations } from './test-connector';
+import { type StubLimits, type VendorStubs } from '@loyalty/vendor-stubs';
 import { writeTestPrograms } from './test-programs';
 import { uniqueTestId } from './unique-id';
 
@@ -25,6 +27,8 @@ export interface TestSystemOptions {
    */
   readonly rules?: boolean | 'crashable';
   readonly rulesEnv?: Readonly<Record<string, string>>;
+  /** Also run the connector, with the vendor stubs in this process (`testDestinations` of the first tenant by default). */
+  readonly connector?: boolean | { readonly destinations?: (stubs: VendorStubs) => readonly Record<string, unknown>[]; readonly limits?: StubLimits; readonly env?: Readonly<Record<string, string>> };
 }
 
 /** Ingestion and the ledger projector as real processes on their own topics and database. */
@@ -46,6 +50,8 @@ export interface TestSystem {
    * `whileDown` runs between the kill and the new start.
    */
   crashRules(whileDown?: () => Promise<unknown>): Promise<void>;
+  /** The connector and its stubs, with `connector` set. */
+  readonly connector: TestConnector | undefined;
   /** The services' clock (LOYALTY_CLOCK_FILE): move it to make days pass. */
   readonly clock: TestClock;
   /** POST to the first ingestion instance (or `instance`) with the tenant's API key. */
@@ -122,6 +128,15 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
       rules = await startService('rules', rulesEnv, rulesPort);
     }
   }
+  let connector: TestConnector | undefined;
+  if (options.connector !== undefined && options.connector !== false) {
+    const o = options.connector === true ? {} : options.connector;
+    const tenant = tenants[0] ?? 'acme';
+    connector = await startTestConnector(
+      { ...shared, PROGRAMS_DIR: programsDir },
+      { destinations: o.destinations ?? (() => testDestinations(tenant)), ...(o.limits === undefined ? {} : { limits: o.limits }), ...(o.env === undefined ? {} : { env: o.env }) },
+    );
+  }
   const key = (tenant: string) => credentials.apiKeys[tenant] ?? 'no-key';
 
   return {
@@ -133,6 +148,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     rules,
     rulesGroup,
     rulesCommandsGroup,
+    connector,
     clock,
     crashRules: async (whileDown) => {
       if (restartable === undefined) throw new Error("crashRules needs startTestSystem({ rules: 'crashable' })");
@@ -152,7 +168,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
         return until(view) ? view : undefined;
       }, `the balance of ${memberId}`),
     stop: async () => {
-      await Promise.all([...ingestion.map((s) => s.stop()), projector.stop(), ...(rules === undefined ? [] : [rules.stop()])]);
+      await Promise.all([...ingestion.map((s) => s.stop()), projector.stop(), ...(rules === undefined ? [] : [rules.stop()]), ...(connector === undefined ? [] : [connector.stop()])]);
       await dropTestDatabase(database);
     },
   };

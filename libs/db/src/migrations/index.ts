@@ -6,6 +6,7 @@ import * as ledgerSkeleton from './ledger/2026-11-22T00-00_ledger-skeleton';
 import * as ledgerMovements from './ledger/2026-11-22T07-00_ledger-movements';
 import * as ledgerTiers from './ledger/2026-11-22T08-00_ledger-tiers';
 import * as rulesState from './rules/2026-11-22T08-00_rules-state';
+import * as connectorState from './connector/2026-11-22T11-00_connector-state';
 
 /**
  * Each service owns its tables and migrates them with its own migration set (and its own Kysely
@@ -13,7 +14,7 @@ import * as rulesState from './rules/2026-11-22T08-00_rules-state';
  * production. Listed statically (not read from disk) so code runs the same from source or an image.
  */
 export interface MigrationSet {
-  readonly name: 'ledger' | 'ingestion' | 'rules';
+  readonly name: 'ledger' | 'ingestion' | 'rules' | 'connector';
   readonly migrations: Readonly<Record<string, Migration>>;
 }
 
@@ -42,4 +43,11 @@ export const RULES_MIGRATIONS: MigrationSet = {
   },
 };
 
-export const ALL_MIGRATION_SETS: readonly MigrationSet[] = [LEDGER_MIGRATIONS, INGESTION_MIGRATIONS, RULES_MIGRATIONS];
+export const CONNECTOR_MIGRATIONS: MigrationSet = {
+  name: 'connector',
+  migrations: {
+    '2026-11-22T11-00_connector-state': connectorState,
+  },
+};
+
+export const ALL_MIGRATION_SETS: readonly MigrationSet[] = [LEDGER_MIGRATIONS, INGESTION_MIGRATIONS, RULES_MIGRATIONS, CONNECTOR_MIGRATIONS];
