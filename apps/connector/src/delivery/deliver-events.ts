@@ -92,7 +92,11 @@ export async function deliverEvents(deps: DeliveryDeps, pending: readonly Pendin
     deps.observer.failed(config.name, dead.length, 'unknown-outcome');
   }
 
-  const chains = requestChains(deps.adapter.build(items), byId);
+  const requests = deps.adapter.build(items);
+  // An event is delivered once its last request is accepted (Voucherify: the event after the customer upsert).
+  const lastRequest = new Map<string, VendorRequest>();
+  for (const request of requests) for (const id of request.eventIds) lastRequest.set(id, request);
+  const chains = requestChains(requests, byId);
   const settled = new Set<string>();
   const runChain = async (chain: readonly VendorRequest[]): Promise<DeliveryOutcome> => {
     for (const request of chain) {
@@ -103,7 +107,7 @@ export async function deliverEvents(deps: DeliveryDeps, pending: readonly Pendin
         const source = byId.get(id);
         return entry === undefined || source === undefined ? [] : [{ entry, source }];
       });
-      const outcome = await deliverRequest(deps, request, carried);
+      const outcome = await deliverRequest(deps, request, carried, (id) => lastRequest.get(id) === request);
       if (outcome === 'stopped') return 'stopped';
       // Only events the vendor refused are settled early: the rest may need the next request too (Voucherify's event after its customer).
       for (const id of outcome.deadIds) settled.add(id);
@@ -135,15 +139,23 @@ interface Carried {
   readonly source: PendingEvent;
 }
 
-async function deliverRequest(deps: DeliveryDeps, request: VendorRequest, carried: readonly Carried[]): Promise<'stopped' | { deadIds: readonly string[] }> {
+async function deliverRequest(deps: DeliveryDeps, request: VendorRequest, carried: readonly Carried[], completes: (eventId: string) => boolean): Promise<'stopped' | { deadIds: readonly string[] }> {
   const { config, journal, observer } = deps;
   const entries = carried.map((c) => c.entry);
   const ids = entries.map((e) => e.eventId);
   // One journal write before the first attempt and one with the outcome, whatever the retries:
   // a retry follows an answer that kept nothing (429, 5xx) or no answer at all.
+  // A service stopping sends nothing more: the rest goes out after the restart.
+  if (deps.stopping()) return 'stopped';
   await journal.sending(entries);
+  // True after an attempt that got no answer: the vendor may have it, so it must not be resent blindly.
+  let unanswered = false;
   for (let attempt = 1; ; attempt += 1) {
     observer.waited(config.name, await deps.limiter.take());
+    if (deps.stopping()) {
+      if (!unanswered) await journal.retrying(ids, 'the connector stopped before sending');
+      return 'stopped';
+    }
     const started = deps.now();
     const result = await deps.slots.use(() => deps.send({ ...request, headers: { ...request.headers, ...deps.adapter.authorize(request, deps.now()) } }, config.timeoutMs));
     observer.request(config.name, (deps.now() - started) / 1000, result.ok ? String(result.response.status) : result.timedOut ? 'timeout' : 'network');
@@ -154,6 +166,7 @@ async function deliverRequest(deps: DeliveryDeps, request: VendorRequest, carrie
       // No answer: the vendor may or may not have the request; the rows stay `sending` meanwhile.
       verdict = { kind: 'retry', reason: result.reason, retryAfterMs: null, rateLimited: false };
     }
+    unanswered = !result.ok;
     const response = result.ok ? { status: result.response.status, body: result.response.body } : null;
 
     if (verdict.kind === 'accepted') {
@@ -168,7 +181,7 @@ async function deliverRequest(deps: DeliveryDeps, request: VendorRequest, carrie
         await journal.dead(letters);
         observer.failed(config.name, letters.length, 'item');
       }
-      const deliveredIds = ids.filter((id) => !verdict.failed.has(id));
+      const deliveredIds = ids.filter((id) => !verdict.failed.has(id) && completes(id));
       await journal.delivered(deliveredIds, attempt);
       observer.sent(config.name, deliveredIds.length);
       return { deadIds };
@@ -186,7 +199,7 @@ async function deliverRequest(deps: DeliveryDeps, request: VendorRequest, carrie
     if (deps.stopping() || !(await deps.wait(delay))) {
       // Stopping while the vendor said "not now" (it kept nothing): safe to send again after the
       // restart. After no answer at all the rows stay `sending`: an unknown outcome.
-      if (result.ok) await journal.retrying(ids, verdict.reason);
+      if (!unanswered) await journal.retrying(ids, verdict.reason);
       return 'stopped';
     }
   }

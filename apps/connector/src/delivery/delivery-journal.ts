@@ -1,5 +1,6 @@
 import { type ConnectorDatabase, type DeliveryStatus } from '@loyalty/db';
 import { type Kysely, sql } from 'kysely';
+import { Coalescer } from './coalescer';
 import { type DeadLetter } from './dead-letter';
 
 export interface JournalEntry {
@@ -19,10 +20,16 @@ export interface JournalEntry {
  * `delivered` | `dead`, or `retrying` when the vendor answered "not now" (nothing was kept there).
  */
 export class DeliveryJournal {
+  private readonly sendingWrites: Coalescer<JournalEntry>;
+  private readonly deliveredWrites: Coalescer<{ eventId: string; attempts: number }>;
+
   constructor(
     private readonly db: Kysely<ConnectorDatabase>,
     readonly destination: string,
-  ) {}
+  ) {
+    this.sendingWrites = new Coalescer((entries) => this.writeSending(entries));
+    this.deliveredWrites = new Coalescer((rows) => this.writeDelivered(rows));
+  }
 
   /** The journal's rows among these events: status and delivery id. */
   async known(eventIds: readonly string[]): Promise<Map<string, { status: DeliveryStatus; deliveryId: string; attempts: number }>> {
@@ -37,8 +44,13 @@ export class DeliveryJournal {
   }
 
   /** Before an attempt: these events may be at the vendor from now on. */
-  async sending(entries: readonly JournalEntry[]): Promise<void> {
-    if (entries.length === 0) return;
+  sending(entries: readonly JournalEntry[]): Promise<void> {
+    return this.sendingWrites.add(entries);
+  }
+
+  private async writeSending(all: readonly JournalEntry[]): Promise<void> {
+    // One row per event: Postgres refuses an upsert that touches a row twice.
+    const entries = [...new Map(all.map((e) => [e.eventId, e])).values()];
     await this.db
       .insertInto('connector_deliveries')
       .values(
@@ -69,14 +81,16 @@ export class DeliveryJournal {
     await this.setStatus(eventIds, 'retrying', reason);
   }
 
-  async delivered(eventIds: readonly string[], attempts: number): Promise<void> {
-    if (eventIds.length === 0) return;
-    await this.db
-      .updateTable('connector_deliveries')
-      .set({ status: 'delivered', reason: null, attempts, updated_at: sql`now()` })
-      .where('destination', '=', this.destination)
-      .where('event_id', 'in', eventIds)
-      .execute();
+  delivered(eventIds: readonly string[], attempts: number): Promise<void> {
+    return this.deliveredWrites.add(eventIds.map((eventId) => ({ eventId, attempts })));
+  }
+
+  private async writeDelivered(all: readonly { eventId: string; attempts: number }[]): Promise<void> {
+    const rows = [...new Map(all.map((r) => [r.eventId, r])).values()];
+    await sql`
+      update connector_deliveries d set status = 'delivered', reason = null, attempts = u.attempts, updated_at = now()
+      from unnest(${rows.map((r) => r.eventId)}::text[], ${rows.map((r) => r.attempts)}::int[]) as u(event_id, attempts)
+      where d.destination = ${this.destination} and d.event_id = u.event_id`.execute(this.db);
   }
 
   async dead(letters: readonly DeadLetter[]): Promise<void> {

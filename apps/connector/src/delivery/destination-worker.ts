@@ -54,6 +54,7 @@ export class DestinationWorker {
 
   async start(): Promise<void> {
     this.stopping = false;
+    this.deps.limiter.resume();
     this.crashed = undefined;
     const consumer = this.kafka.consumer({ groupId: this.groupId, allowAutoTopicCreation: false, maxBytesPerPartition: 1024 * 1024, maxWaitTimeInMs: 100 });
     this.consumer = consumer;
@@ -75,6 +76,7 @@ export class DestinationWorker {
   /** Stops after the request in flight (if any) is answered; a retry wait ends at once. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.deps.limiter.interrupt();
     for (const wake of this.sleepers) wake();
     await this.consumer?.disconnect();
     this.consumer = undefined;

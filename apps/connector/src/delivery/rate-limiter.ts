@@ -9,6 +9,7 @@ export class RateLimiter {
   private last: number;
   private readonly capacity: number;
   private queue: Promise<void> = Promise.resolve();
+  private interrupted = false;
 
   constructor(
     private readonly perSecond: number,
@@ -24,7 +25,7 @@ export class RateLimiter {
     const started = this.now();
     const turn = this.queue.then(async () => {
       this.refill();
-      if (this.tokens < 1) {
+      if (this.tokens < 1 && !this.interrupted) {
         await sleep(((1 - this.tokens) / this.perSecond) * 1000);
         this.refill();
       }
@@ -32,6 +33,18 @@ export class RateLimiter {
     });
     this.queue = turn;
     return turn.then(() => this.now() - started);
+  }
+
+  /**
+   * Lets every queued caller through at once, without tokens: they are about to see that the
+   * service stops and send nothing. `resume` ends it (a destination started again).
+   */
+  interrupt(): void {
+    this.interrupted = true;
+  }
+
+  resume(): void {
+    this.interrupted = false;
   }
 
   private refill(): void {

@@ -1,9 +1,9 @@
 import { type ConnectorDatabase } from '@loyalty/db';
-import { type ConnectorEvent, EMPTY_SNAPSHOT, type TierNames, evolveSnapshot, hasSeen, toConnectorEvent } from '@loyalty/domain';
+import { type ConnectorEvent, EMPTY_SNAPSHOT, type MemberSnapshot, type TierNames, evolveSnapshot, hasSeen, toConnectorEvent } from '@loyalty/domain';
 import { type LedgerBatch } from '@loyalty/kafka';
 import { type ProgramCatalog } from '@loyalty/programs';
 import { type Kysely, sql } from 'kysely';
-import { type MemberRef, loadSnapshots, memberKey, saveSnapshots } from './member-snapshots.store';
+import { type MemberRef, loadSnapshots, memberKey, saveContacts, saveSnapshots } from './member-snapshots.store';
 
 export interface FeedDeps {
   readonly programs: ProgramCatalog;
@@ -38,6 +38,7 @@ export async function applyFeedBatch(db: Kysely<ConnectorDatabase>, consumer: st
     const sorted = [...members.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, m]) => m);
     const snapshots = await loadSnapshots(trx, sorted);
     const changed = new Set<string>();
+    const contacts = new Map<string, MemberRef & { contact: MemberSnapshot['contact'] }>();
     const published: ConnectorEvent[] = [];
     for (const event of fresh) {
       const key = memberKey(event.metadata.tenantId, event.metadata.memberId);
@@ -46,9 +47,12 @@ export async function applyFeedBatch(db: Kysely<ConnectorDatabase>, consumer: st
       const after = evolveSnapshot(before, event);
       snapshots.set(key, after);
       changed.add(key);
+      if (after.contact !== before.contact) contacts.set(key, { tenantId: event.metadata.tenantId, memberId: event.metadata.memberId, contact: after.contact });
       const visible = toConnectorEvent(event, after, tierNamesAt(deps.programs, event.metadata.tenantId, event.metadata.occurredAt));
       if (visible !== null) published.push(visible);
     }
+    // Contacts first, on their own: destinations look them up as soon as the events are out.
+    await saveContacts(db, [...contacts.values()]);
     await deps.publish(published);
     await saveSnapshots(
       trx,

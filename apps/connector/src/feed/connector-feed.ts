@@ -7,6 +7,9 @@ import { type Kafka, Partitioners, type Producer } from 'kafkajs';
 import { type Kysely } from 'kysely';
 import { applyFeedBatch } from './apply-feed-batch';
 
+/** Messages per produce request (about 1 KiB each, far under the broker's 1 MiB record-batch limit). */
+const PUBLISH_SLICE = 500;
+
 /**
  * The connector's first stage: the ledger in, the public connector topic out (one public event per
  * ledger event subscribers care about, keyed by member like the ledger, so each member's events
@@ -33,7 +36,8 @@ export class ConnectorFeed {
       const messages = await Promise.all(
         events.map(async (e) => ({ key: `${e.tenantId}|${e.memberId}`, value: await publicTopic.codec.encodeRecord(e), headers: { 'event-id': e.eventId, 'event-type': e.type } })),
       );
-      await this.producer.send({ topic: publicTopic.topic, acks: -1, messages });
+      // In slices: one partition's batch can hold thousands of events, more than a broker takes in one record batch.
+      for (let i = 0; i < messages.length; i += PUBLISH_SLICE) await this.producer.send({ topic: publicTopic.topic, acks: -1, messages: messages.slice(i, i + PUBLISH_SLICE) });
     };
     this.consumer = new LedgerBatchConsumer(
       kafka,

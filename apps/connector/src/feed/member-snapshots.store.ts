@@ -31,13 +31,27 @@ export async function saveSnapshots(trx: Transaction<ConnectorDatabase>, snapsho
     on conflict (tenant_id, member_id) do update set snapshot = excluded.snapshot`.execute(trx);
 }
 
+/**
+ * Stores contact points, committed at once (outside the batch's transaction): a member's contact
+ * is in place before any of the member's events reach the public topic. Replaying a batch writes
+ * the same values again, in log order.
+ */
+export async function saveContacts(db: Kysely<ConnectorDatabase>, contacts: readonly (MemberRef & { contact: MemberContact })[]): Promise<void> {
+  if (contacts.length === 0) return;
+  await sql`
+    insert into connector_contacts (tenant_id, member_id, email, phone, loyalty_card_number)
+    select * from unnest(${contacts.map((c) => c.tenantId)}::text[], ${contacts.map((c) => c.memberId)}::text[], ${contacts.map((c) => c.contact.email)}::text[],
+      ${contacts.map((c) => c.contact.phone)}::text[], ${contacts.map((c) => c.contact.loyaltyCardNumber)}::text[])
+    on conflict (tenant_id, member_id) do update set email = excluded.email, phone = excluded.phone, loyalty_card_number = excluded.loyalty_card_number`.execute(db);
+}
+
 /** The members' contact points, for addressing them at a vendor; members not seen yet have none. */
 export async function loadContacts(db: Kysely<ConnectorDatabase>, members: readonly MemberRef[]): Promise<Map<string, MemberContact>> {
   const contacts = new Map<string, MemberContact>();
   if (members.length === 0) return contacts;
-  const rows = await sql<{ tenant_id: string; member_id: string; contact: MemberContact }>`
-    select m.tenant_id, m.member_id, m.snapshot->'contact' as contact from connector_members m
+  const rows = await sql<{ tenant_id: string; member_id: string; email: string | null; phone: string | null; loyalty_card_number: string | null }>`
+    select c.tenant_id, c.member_id, c.email, c.phone, c.loyalty_card_number from connector_contacts c
     join unnest(${members.map((m) => m.tenantId)}::text[], ${members.map((m) => m.memberId)}::text[]) as k(tenant_id, member_id) using (tenant_id, member_id)`.execute(db);
-  for (const r of rows.rows) contacts.set(memberKey(r.tenant_id, r.member_id), r.contact);
+  for (const r of rows.rows) contacts.set(memberKey(r.tenant_id, r.member_id), { email: r.email, phone: r.phone, loyaltyCardNumber: r.loyalty_card_number });
   return contacts;
 }

@@ -15,6 +15,14 @@ export interface ConnectorMembersTable {
   snapshot: unknown;
 }
 
+export interface ConnectorContactsTable {
+  tenant_id: string;
+  member_id: string;
+  email: string | null;
+  phone: string | null;
+  loyalty_card_number: string | null;
+}
+
 export type DeliveryStatus = 'sending' | 'retrying' | 'delivered' | 'dead';
 
 export interface ConnectorDeliveriesTable {
@@ -37,5 +45,6 @@ export interface ConnectorDeliveriesTable {
 export interface ConnectorDatabase {
   connector_offsets: ConnectorOffsetsTable;
   connector_members: ConnectorMembersTable;
+  connector_contacts: ConnectorContactsTable;
   connector_deliveries: ConnectorDeliveriesTable;
 }

@@ -22,6 +22,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addPrimaryKeyConstraint('connector_members_pk', ['tenant_id', 'member_id'])
     .execute();
 
+  // The members' contact points, written before their events reach the public topic, so a
+  // destination always finds the hard id (e-mail, phone, card) of a member it reads about.
+  await db.schema
+    .createTable('connector_contacts')
+    .addColumn('tenant_id', 'text', (c) => c.notNull())
+    .addColumn('member_id', 'text', (c) => c.notNull())
+    .addColumn('email', 'text')
+    .addColumn('phone', 'text')
+    .addColumn('loyalty_card_number', 'text')
+    .addPrimaryKeyConstraint('connector_contacts_pk', ['tenant_id', 'member_id'])
+    .execute();
+
   // The delivery journal: one row per destination and event, the truth of "already delivered".
   // `sending` means a request carrying the event may be at the vendor right now.
   await db.schema
@@ -49,6 +61,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('connector_deliveries').execute();
+  await db.schema.dropTable('connector_contacts').execute();
   await db.schema.dropTable('connector_members').execute();
   await db.schema.dropTable('connector_offsets').execute();
 }
