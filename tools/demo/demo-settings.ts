@@ -13,6 +13,8 @@ const SECRETS = join(STACK_DIR, 'secrets');
 export const INGESTION = process.env['INGESTION_URL'] ?? `http://127.0.0.1:${process.env['INGESTION_PORT'] ?? 3001}`;
 export const QUERY = process.env['LEDGER_QUERY_URL'] ?? `http://127.0.0.1:${process.env['LEDGER_QUERY_PORT'] ?? 3002}`;
 export const TENANT = process.env['DEV_TENANT'] ?? 'demo';
+export const CONNECTOR = process.env['CONNECTOR_URL'] ?? `http://127.0.0.1:${process.env['CONNECTOR_PORT'] ?? 3004}`;
+export const VENDOR_STUBS = process.env['VENDOR_STUBS_URL'] ?? `http://127.0.0.1:${process.env['VENDOR_STUBS_PORT'] ?? 4010}`;
 
 export function apiKey(): string {
   const fromEnv = process.env['DEMO_API_KEY'];

@@ -3,8 +3,9 @@
 // as of a past moment, buckets, history, expirations), then rebuilds the ledger projection from the
 // log as an operator would (DEMO_REBUILD=0 skips that) and reads the balance again. Then a second
 // member's tier story, with the stack's clock moved forward (tier-story.ts): Gold, an expiry
-// warning and a downgrade risk, Gold lost through expiry, a re-engagement offer. Every answer is
-// checked; anything unexpected stops the demo with a message and a non-zero exit code.
+// warning and a downgrade risk, Gold lost through expiry, a re-engagement offer. It ends with what
+// each bundled vendor stub received of that member's tier changes through the connector. Every
+// answer is checked; anything unexpected stops the demo with a message and a non-zero exit code.
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { type z } from 'zod';
@@ -46,6 +47,7 @@ import {
 import { REBUILD_EXIT_CODES, runLedgerRebuild } from './rebuild';
 import { type StackClock, stackClock } from './stack-clock';
 import { runTierStory } from './tier-story';
+import { showConnectorDeliveries } from './connector-story';
 
 /** History entries the demo reads: one page. */
 const HISTORY_PAGE = 10;
@@ -354,7 +356,8 @@ async function main(): Promise<void> {
     step(13, 'Rebuild the ledger projection from the log: skipped (DEMO_REBUILD=0)');
   }
 
-  await runTierStory({ key: demo.key, program: demo.program, run, clock }, withRebuild ? 15 : 14);
+  const story = await runTierStory({ key: demo.key, program: demo.program, run, clock }, withRebuild ? 15 : 14);
+  await showConnectorDeliveries(story.nextStep, story.memberId, story.tierChanges, demo.key);
   console.log(withRebuild ? '\nDemo complete.' : '\nDemo complete (without the rebuild).');
 }
 

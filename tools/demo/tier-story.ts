@@ -245,7 +245,8 @@ async function clockNote(story: Story): Promise<void> {
 }
 
 /** Steps `firstStep`... of the demo: the tier story of a fresh member. */
-export async function runTierStory(input: TierStoryInput, firstStep: number): Promise<void> {
+/** Runs the story; answers the member and the next step's number. */
+export async function runTierStory(input: TierStoryInput, firstStep: number): Promise<{ memberId: string; nextStep: number; tierChanges: number }> {
   const started = Date.now();
   const days = rulesDays();
   let story: Story | undefined;
@@ -264,6 +265,7 @@ export async function runTierStory(input: TierStoryInput, firstStep: number): Pr
     await reengage(story, offer.event);
     await clockNote(story);
     say(`(the tier story took ${((Date.now() - started) / 1_000).toFixed(0)} s)`);
+    return { memberId: story.memberId, nextStep: story.next, tierChanges: ofType(story.ledger.events(), 'TierChanged').length };
   } finally {
     await story?.ledger.stop();
     await days.close();
