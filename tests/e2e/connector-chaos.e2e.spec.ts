@@ -41,7 +41,7 @@ describe(`connector: chaos over ${EVENTS.toLocaleString('en')} events`, () => {
     database = await createMigratedTestDatabase();
     const credentials = writeTestCredentials(['acme']);
     const shared = { ...kafkaEnv(kafka), ...databaseEnv(database), ...credentials.env, PROGRAMS_DIR: writeTestPrograms({ acme: {} }) };
-    connector = await startTestConnector(shared, {
+    connector = await startTestConnector(kafka, shared, {
       destinations: () => testDestinations('acme', { concurrency: 48, rateLimitPerSecond: 5_000, retry: { baseMs: 20, maxMs: 400 } }),
       limits: { bloomreachRequestsPerMinute: 1_000_000, brazeRequestsPer3s: 1_000_000, voucherifyRequestsPerMinute: 1_000_000 },
     });

@@ -3,7 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type StubAccounts, type StubLimits, type VendorStubs, startVendorStubs } from '@loyalty/vendor-stubs';
-import { type RunningService, freePort, startService } from './service-process';
+import { type KafkaConfig } from '@loyalty/config';
+import { evictConsumerGroupMembers } from './consumer-group-eviction';
+import { type CrashableService, startCrashableService } from './crashable-service';
+import { freePort } from './service-process';
 import { uniqueTestId } from './unique-id';
 
 /** The events every test destination forwards unless told otherwise. */
@@ -89,11 +92,13 @@ export interface TestConnector {
   readonly stubs: VendorStubs;
   readonly accounts: StubAccounts;
   /** The connector process (the current one after a restart). */
-  service(): RunningService;
+  service(): CrashableService;
   /** Prepended to each destination's consumer group. */
   readonly groupPrefix: string;
   /** Stops the process gracefully (SIGTERM) and starts it again on the same environment. */
   restart(): Promise<void>;
+  /** kill -9, evict the dead process from its consumer groups (no session timeout to wait), start again. */
+  crashAndRestart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -102,6 +107,7 @@ export interface TestConnector {
  * the database, credentials and programs (as for the other services).
  */
 export async function startTestConnector(
+  kafka: KafkaConfig,
   sharedEnv: Readonly<Record<string, string>>,
   options: { destinations: (stubs: VendorStubs) => readonly Record<string, unknown>[]; limits?: StubLimits; env?: Readonly<Record<string, string>> },
 ): Promise<TestConnector> {
@@ -109,16 +115,18 @@ export async function startTestConnector(
   const stubs = await startVendorStubs({ accounts, ...(options.limits === undefined ? {} : { limits: options.limits }) });
   const port = await freePort();
   const groupPrefix = `${uniqueTestId('conn')}.`;
+  const destinations = options.destinations(stubs);
+  const groups = [`${groupPrefix}feed`, ...destinations.map((d) => `${groupPrefix}connector.${String(d['name'])}.v1`)];
   const env = {
     ...sharedEnv,
     ...stubCredentialEnv(stubs, accounts),
     CONNECTOR_PORT: String(port),
-    CONNECTOR_DESTINATIONS_FILE: writeDestinationsFile(options.destinations(stubs)),
+    CONNECTOR_DESTINATIONS_FILE: writeDestinationsFile(destinations),
     CONNECTOR_FEED_GROUP: `${groupPrefix}feed`,
     CONNECTOR_GROUP_PREFIX: groupPrefix,
     ...options.env,
   };
-  let current = await startService('connector', env, port);
+  let current = await startCrashableService('connector', env, port);
   return {
     stubs,
     accounts,
@@ -126,7 +134,12 @@ export async function startTestConnector(
     service: () => current,
     restart: async () => {
       await current.stop();
-      current = await startService('connector', env, port);
+      current = await startCrashableService('connector', env, port);
+    },
+    crashAndRestart: async () => {
+      await current.crash();
+      for (const group of groups) await evictConsumerGroupMembers(kafka, group);
+      current = await startCrashableService('connector', env, port);
     },
     stop: async () => {
       await current.stop();

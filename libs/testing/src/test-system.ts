@@ -133,6 +133,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     const o = options.connector === true ? {} : options.connector;
     const tenant = tenants[0] ?? 'acme';
     connector = await startTestConnector(
+      kafka,
       { ...shared, PROGRAMS_DIR: programsDir },
       { destinations: o.destinations ?? (() => testDestinations(tenant)), ...(o.limits === undefined ? {} : { limits: o.limits }), ...(o.env === undefined ? {} : { env: o.env }) },
     );
