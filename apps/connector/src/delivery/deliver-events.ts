@@ -143,10 +143,15 @@ async function deliverRequest(deps: DeliveryDeps, request: VendorRequest, carrie
   const { config, journal, observer } = deps;
   const entries = carried.map((c) => c.entry);
   const ids = entries.map((e) => e.eventId);
+  // A service stopping sends nothing more: the rest goes out after the restart. Rows already
+  // `sending` here had an earlier request accepted (Voucherify's customer upsert): the event is
+  // sent again from its first request, which is safe, rather than parked as an unknown outcome.
+  if (deps.stopping()) {
+    await journal.retrying(ids, 'the connector stopped between two requests of the event');
+    return 'stopped';
+  }
   // One journal write before the first attempt and one with the outcome, whatever the retries:
   // a retry follows an answer that kept nothing (429, 5xx) or no answer at all.
-  // A service stopping sends nothing more: the rest goes out after the restart.
-  if (deps.stopping()) return 'stopped';
   await journal.sending(entries);
   // True after an attempt that got no answer: the vendor may have it, so it must not be resent blindly.
   let unanswered = false;

@@ -31,6 +31,7 @@ export class DestinationWorker {
   private stopping = false;
   private readonly sleepers = new Set<() => void>();
   private crashed: Error | undefined;
+  private readonly busy = new Map<number, Promise<unknown>>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -82,8 +83,24 @@ export class DestinationWorker {
     this.consumer = undefined;
   }
 
-  private async onBatch({ batch, heartbeat, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    if (batch.messages.length === 0 || this.stopping) return;
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { partition } = payload.batch;
+    if (this.busy.has(partition)) this.logger.warn(`partition ${partition}: a batch from ${payload.batch.firstOffset()} arrived while one is in progress; it waits`);
+    // One batch per partition at a time, whatever the consumer hands over: the journal is the
+    // second line of defence, not the first.
+    const previous = this.busy.get(partition) ?? Promise.resolve();
+    const turn = previous.then(() => this.deliverBatch(payload));
+    const settled = turn.catch(() => undefined);
+    this.busy.set(partition, settled);
+    try {
+      await turn;
+    } finally {
+      if (this.busy.get(partition) === settled) this.busy.delete(partition);
+    }
+  }
+
+  private async deliverBatch({ batch, heartbeat, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    if (batch.messages.length === 0 || this.stopping || isStale()) return;
     const pending: PendingEvent[] = [];
     const events: { event: ConnectorEvent; offset: string }[] = [];
     for (const message of batch.messages) {
@@ -102,7 +119,15 @@ export class DestinationWorker {
       for (const { event, offset } of events) pending.push({ event, offset, partition: batch.partition, contact: contacts.get(memberKey(event.tenantId, event.memberId)) ?? EMPTY_SNAPSHOT.contact });
     }
 
-    const outcome = await deliverEvents({ ...this.deps, stopping: () => this.stopping || !isRunning() || isStale(), wait: (ms) => this.wait(ms, heartbeat) }, pending);
+    // A batch can take long (thousands of requests, a vendor down for hours): the group must keep
+    // hearing from this member, or it hands the partition to someone else mid-batch.
+    const beat = setInterval(() => void heartbeat().catch(() => undefined), 3_000);
+    let outcome: Awaited<ReturnType<typeof deliverEvents>>;
+    try {
+      outcome = await deliverEvents({ ...this.deps, stopping: () => this.stopping || !isRunning() || isStale(), wait: (ms) => this.wait(ms, heartbeat) }, pending);
+    } finally {
+      clearInterval(beat);
+    }
     if (outcome === 'stopped') return; // nothing resolved: the rest is fetched again
     const last = batch.lastOffset();
     resolveOffset(last);
