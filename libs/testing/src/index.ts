@@ -33,3 +33,4 @@ export * from './simulated-year-workload';
 export * from './tier-expiry-oracle';
 export * from './test-connector';
 export * from './connector-workload';
+export * from './connector-harness';

@@ -159,6 +159,48 @@ export async function startContractHarness(limits: StubLimits = {}): Promise<Con
   };
 }
 
+/**
+ * The harness of one spec file, as jest hooks of the enclosing describe: started before its tests
+ * (in-process stubs with fresh accounts, a migrated database of its own, the destinations'
+ * credentials), closed after them, and the stubs reset before each test. Call it once, at the top
+ * of the describe; each member of what it returns reads the started harness (a getter), so tests
+ * use it as they would the harness itself, and it refuses to be read outside a test.
+ */
+export function useContractHarness(limits: StubLimits = {}): Omit<ContractHarness, 'close'> {
+  let harness: ContractHarness | undefined;
+  beforeAll(async () => {
+    harness = await startContractHarness(limits);
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+  beforeEach(() => started().stubs.reset());
+  const started = (): ContractHarness => {
+    if (harness === undefined) throw new Error('the contract harness is not started: use it inside a test of the describe that called useContractHarness');
+    return harness;
+  };
+  return {
+    get stubs() {
+      return started().stubs;
+    },
+    get accounts() {
+      return started().accounts;
+    },
+    get env() {
+      return started().env;
+    },
+    get db() {
+      return started().db;
+    },
+    get brazeKeyWithoutPermission() {
+      return started().brazeKeyWithoutPermission;
+    },
+    destination: (...args) => started().destination(...args),
+    delivery: (...args) => started().delivery(...args),
+    journal: (...args) => started().journal(...args),
+  };
+}
+
 /** The status of each event in the journal, in the events' order (missing rows as `none`). */
 export function statuses(rows: ReadonlyMap<string, JournalRow>, eventIds: readonly string[]): (DeliveryStatus | 'none')[] {
   return eventIds.map((id) => rows.get(id)?.status ?? 'none');

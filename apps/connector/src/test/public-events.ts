@@ -1,6 +1,7 @@
 import { type ConnectorEvent, type MemberContact } from '@loyalty/domain';
 import { uniqueTestId } from '@loyalty/testing';
 import { type PendingEvent } from '../delivery/deliver-events';
+import { GOLD, NO_CONTACT, SILVER, TIER_UP } from './adapter-fixtures';
 
 /** A member as the connector knows it: the id on the public topic and the contact points it keeps to itself. */
 export interface TestMember {
@@ -41,11 +42,11 @@ export function publicEvent(tenantId: string, member: TestMember, n: number): Co
   };
   switch (n % 3) {
     case 0:
-      return { ...common, type: 'points_earned', points: 100 + n, currency: 'permanent', tier: { id: 'silver', name: 'Silver' }, previousTier: null, direction: null, reason: null };
+      return { ...common, type: 'points_earned', points: 100 + n, currency: 'permanent', tier: SILVER, previousTier: null, direction: null, reason: null };
     case 1:
-      return { ...common, type: 'tier_changed', points: null, currency: null, tier: { id: 'gold', name: 'Gold' }, previousTier: { id: 'silver', name: 'Silver' }, direction: 'up', reason: 'earned' };
+      return { ...common, ...TIER_UP };
     default:
-      return { ...common, type: 'points_spent', points: 50, currency: 'permanent', tier: { id: 'gold', name: 'Gold' }, previousTier: null, direction: null, reason: null };
+      return { ...common, type: 'points_spent', points: 50, currency: 'permanent', tier: GOLD, previousTier: null, direction: null, reason: null };
   }
 }
 
@@ -59,5 +60,5 @@ export function interleavedEvents(tenantId: string, members: readonly TestMember
 /** The events as one partition's batch, each with its member's contact points. */
 export function pendingEvents(events: readonly ConnectorEvent[], members: readonly TestMember[]): PendingEvent[] {
   const contacts = new Map(members.map((m) => [m.memberId, m.contact]));
-  return events.map((event) => ({ event, partition: 0, offset: String((offset += 1)), contact: contacts.get(event.memberId) ?? { email: null, phone: null, loyaltyCardNumber: null } }));
+  return events.map((event) => ({ event, partition: 0, offset: String((offset += 1)), contact: contacts.get(event.memberId) ?? NO_CONTACT }));
 }

@@ -1,7 +1,7 @@
 import { type KafkaConfig } from '@loyalty/config';
 import { type LedgerEvent } from '@loyalty/domain';
 import { KafkaEventPublisher, createKafkaClient, ledgerTopology } from '@loyalty/kafka';
-import { uniqueTestId } from '@loyalty/testing';
+import { forwardedItems, uniqueTestId } from '@loyalty/testing';
 import { type ReceivedItem, type StubVendor } from '@loyalty/vendor-stubs';
 
 export const VENDORS: readonly StubVendor[] = ['bloomreach', 'braze', 'voucherify', 'webhooks'];
@@ -17,10 +17,8 @@ export async function publishLedgerEvents(kafka: KafkaConfig, events: readonly L
   }
 }
 
-/** The items that carry a forwarded event (not Bloomreach's or Braze's attribute updates, not Voucherify's customer upserts). */
-export function forwardedItems(items: readonly ReceivedItem[]): ReceivedItem[] {
-  return items.filter((i) => (i.kind === 'event' || i.kind === 'webhook') && i.eventId !== null);
-}
+/** The items that carry a forwarded event (shared with the e2e specs, hence in @loyalty/testing). */
+export { forwardedItems };
 
 /** How many copies of each of these events a vendor accepted. */
 export function copies(items: readonly ReceivedItem[], eventIds: readonly string[]): number[] {

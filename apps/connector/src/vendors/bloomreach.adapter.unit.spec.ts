@@ -1,25 +1,17 @@
 import { type ConnectorEvent } from '@loyalty/domain';
 import fc from 'fast-check';
-import { type BloomreachDestination, bloomreachDestinationSchema } from '../destinations/destination-config';
+import {
+  NOW,
+  NO_CONTACT,
+  WITH_ATTRIBUTES as withAttributes,
+  bloomreachConfig as destination,
+  bloomreachCredentials as credentials,
+  connectorEvent as publicEvent,
+  deliveryItem,
+  tierUpEvent as tierUp,
+} from '../test/adapter-fixtures';
 import { BloomreachAdapter } from './bloomreach.adapter';
-import { type DeliveryItem, type VendorRequest } from './vendor-adapter';
-
-const credentials = { baseUrl: 'https://api.exponea.test/', projectToken: 'proj-token-1', keyId: 'key-id-1', secret: 's3cret-value' };
-
-function destination(overrides: Record<string, unknown> = {}): BloomreachDestination {
-  return bloomreachDestinationSchema.parse({
-    name: 'demo-bloomreach',
-    tenantId: 'demo',
-    type: 'bloomreach',
-    baseUrl: credentials.baseUrl,
-    projectToken: credentials.projectToken,
-    keyId: { env: 'BLOOMREACH_KEY_ID' },
-    secret: { env: 'BLOOMREACH_SECRET' },
-    events: ['tier_changed', 'points_earned'],
-    rateLimitPerSecond: 90,
-    ...overrides,
-  });
-}
+import { type VendorRequest } from './vendor-adapter';
 
 /** The seeds' tier event: tier_id, tier_name, tenant_code (from the destination) and levelMove. */
 const seedsMapping = {
@@ -27,35 +19,9 @@ const seedsMapping = {
   eventProperties: { tier_id: 'tier.id', tier_name: 'tier.name', levelMove: 'direction', previous_tier_id: 'previousTier.id', points: 'points' },
   tenantCode: 'demo-code',
 };
-const withAttributes = { attributes: { loyalty_tier: 'tier.name', loyalty_points: 'balance.permanent.active' } };
 
-function publicEvent(eventId: string, o: Partial<ConnectorEvent> = {}): ConnectorEvent {
-  return {
-    eventId,
-    type: 'points_earned',
-    tenantId: 'demo',
-    memberId: 'm-1',
-    occurredAt: '2026-11-22T10:00:00.500Z',
-    recordedAt: '2026-11-22T10:00:01.000Z',
-    programVersion: 'v1',
-    points: 120,
-    currency: 'permanent',
-    tier: { id: 'silver', name: 'Silver' },
-    previousTier: null,
-    direction: null,
-    reason: null,
-    qualifyingPoints: 900,
-    balances: [{ currency: 'permanent', active: 700, pending: 120 }],
-    customTiers: [],
-    expiresAt: null,
-    deadline: null,
-    pointsNeeded: null,
-    ...o,
-  };
-}
-
-const tierUp = (eventId: string) => publicEvent(eventId, { type: 'tier_changed', tier: { id: 'gold', name: 'Gold' }, previousTier: { id: 'silver', name: 'Silver' }, direction: 'up', reason: 'earned', points: null, currency: null });
-const item = (event: ConnectorEvent, hardId = 'ana@example.com'): DeliveryItem => ({ event, contact: { email: hardId, phone: null, loyaltyCardNumber: null }, hardId, deliveryId: `d-${event.eventId}` });
+/** Bloomreach identifies the customer by e-mail: the hard id is the member's address. */
+const item = (event: ConnectorEvent, hardId = 'ana@example.com') => deliveryItem(event, hardId, { contact: { ...NO_CONTACT, email: hardId } });
 
 interface Command {
   name: string;
@@ -65,7 +31,6 @@ interface Command {
 const commandsOf = (request: VendorRequest): Command[] => (JSON.parse(request.body) as { commands: Command[] }).commands;
 const eventCommand = (request: VendorRequest, i = 0): Command => commandsOf(request).filter((c) => c.name === 'customers/events')[i]!;
 const okResponse = (results: readonly unknown[]) => ({ status: 200, headers: {}, body: JSON.stringify({ success: true, results }) });
-const NOW = 1_767_225_600_000;
 
 describe('BloomreachAdapter.build', () => {
   it("given the credentials, then requests go to the project's batch endpoint with Basic auth of key id and secret", () => {

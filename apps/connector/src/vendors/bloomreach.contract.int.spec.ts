@@ -1,7 +1,7 @@
 import { eventually } from '@loyalty/testing';
 import { type ReceivedItem } from '@loyalty/vendor-stubs';
 import { deliverEvents } from '../delivery/deliver-events';
-import { type ContractHarness, CONTRACT_TENANT, FIRST_BACKOFF_MS, TIMER_SLACK_MS, answerHeader, retriesOf429, startContractHarness, statuses } from '../test/contract-harness';
+import { CONTRACT_TENANT, FIRST_BACKOFF_MS, TIMER_SLACK_MS, answerHeader, retriesOf429, statuses, useContractHarness } from '../test/contract-harness';
 import { type TestMember, interleavedEvents, pendingEvents, testMember } from '../test/public-events';
 
 interface BatchBody {
@@ -17,17 +17,7 @@ const eventItems = (items: readonly ReceivedItem[]) => items.filter((i) => i.kin
  * 5xx are retried, auth failures are dead letters that carry no credentials.
  */
 describe('Bloomreach contract', () => {
-  let h: ContractHarness;
-
-  beforeAll(async () => {
-    h = await startContractHarness();
-  });
-
-  afterAll(async () => {
-    await h?.close();
-  });
-
-  beforeEach(() => h.stubs.reset());
+  const h = useContractHarness();
 
   it('sends several members\' events as /batch calls of at most 50 commands, e-mail as the registered id, with the seeds\' tier fields', async () => {
     const destination = h.destination('bloomreach');

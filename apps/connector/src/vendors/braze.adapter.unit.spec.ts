@@ -1,55 +1,18 @@
-import { type ConnectorEvent } from '@loyalty/domain';
 import fc from 'fast-check';
-import { type BrazeDestination, brazeDestinationSchema } from '../destinations/destination-config';
+import {
+  NOW,
+  WITH_ATTRIBUTES as withAttributes,
+  brazeConfig as destination,
+  brazeCredentials as credentials,
+  connectorEvent as publicEvent,
+  deliveryItem as item,
+} from '../test/adapter-fixtures';
 import { BrazeAdapter } from './braze.adapter';
-import { type DeliveryItem, type VendorRequest } from './vendor-adapter';
-
-const credentials = { baseUrl: 'https://rest.fra-02.braze.test//', apiKey: 'braze-key-1' };
-
-function destination(overrides: Record<string, unknown> = {}): BrazeDestination {
-  return brazeDestinationSchema.parse({
-    name: 'demo-braze',
-    tenantId: 'demo',
-    type: 'braze',
-    baseUrl: credentials.baseUrl,
-    apiKey: { env: 'BRAZE_API_KEY' },
-    events: ['tier_changed', 'points_earned'],
-    rateLimitPerSecond: 900,
-    ...overrides,
-  });
-}
-const withAttributes = { attributes: { loyalty_tier: 'tier.name', loyalty_points: 'balance.permanent.active' } };
-
-function publicEvent(eventId: string, o: Partial<ConnectorEvent> = {}): ConnectorEvent {
-  return {
-    eventId,
-    type: 'points_earned',
-    tenantId: 'demo',
-    memberId: 'm-1',
-    occurredAt: '2026-11-22T10:00:00.500Z',
-    recordedAt: '2026-11-22T10:00:01.000Z',
-    programVersion: 'v1',
-    points: 120,
-    currency: 'permanent',
-    tier: { id: 'silver', name: 'Silver' },
-    previousTier: null,
-    direction: null,
-    reason: null,
-    qualifyingPoints: 900,
-    balances: [{ currency: 'permanent', active: 700, pending: 120 }],
-    customTiers: [],
-    expiresAt: null,
-    deadline: null,
-    pointsNeeded: null,
-    ...o,
-  };
-}
-const item = (event: ConnectorEvent, hardId = 'm-1'): DeliveryItem => ({ event, contact: { email: null, phone: null, loyaltyCardNumber: null }, hardId, deliveryId: `d-${event.eventId}` });
+import { type VendorRequest } from './vendor-adapter';
 
 type BrazeObject = Record<string, unknown> & { properties?: Record<string, unknown> };
 const bodyOf = (request: VendorRequest) => JSON.parse(request.body) as { attributes?: BrazeObject[]; events?: BrazeObject[] };
 const objectCount = (request: VendorRequest) => (bodyOf(request).attributes?.length ?? 0) + (bodyOf(request).events?.length ?? 0);
-const NOW = 1_767_225_600_000;
 
 describe('BrazeAdapter.build', () => {
   it('given the credentials, then requests go to /users/track with the Bearer key', () => {

@@ -1,7 +1,7 @@
 import { eventually } from '@loyalty/testing';
 import { type ReceivedItem } from '@loyalty/vendor-stubs';
 import { deliverEvents } from '../delivery/deliver-events';
-import { type ContractHarness, CONTRACT_TENANT, TIMER_SLACK_MS, answerHeader, retriesOf429, startContractHarness, statuses } from '../test/contract-harness';
+import { CONTRACT_TENANT, TIMER_SLACK_MS, answerHeader, retriesOf429, statuses, useContractHarness } from '../test/contract-harness';
 import { interleavedEvents, pendingEvents, testMember } from '../test/public-events';
 
 interface TrackBody {
@@ -19,17 +19,7 @@ const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
  * X-RateLimit-Reset) is honoured, 401/403 are dead letters that carry no key.
  */
 describe('Braze contract', () => {
-  let h: ContractHarness;
-
-  beforeAll(async () => {
-    h = await startContractHarness();
-  });
-
-  afterAll(async () => {
-    await h?.close();
-  });
-
-  beforeEach(() => h.stubs.reset());
+  const h = useContractHarness();
 
   it('sends several members\' events in requests of at most 75 objects, with ISO-8601 times and the member id as external_id', async () => {
     const destination = h.destination('braze');

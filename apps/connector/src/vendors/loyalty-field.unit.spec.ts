@@ -1,30 +1,16 @@
-import { type ConnectorEvent } from '@loyalty/domain';
+import { tierUpEvent } from '../test/adapter-fixtures';
 import { LOYALTY_FIELD_PATTERN, loyaltyField, mapFields } from './loyalty-field';
 
-const event: ConnectorEvent = {
-  eventId: 'e1',
-  type: 'tier_changed',
-  tenantId: 'demo',
-  memberId: 'm-1',
+const event = tierUpEvent('e1', {
   occurredAt: '2026-11-22T10:00:00.000Z',
-  recordedAt: '2026-11-22T10:00:01.000Z',
   programVersion: null,
-  points: null,
-  currency: null,
-  tier: { id: 'gold', name: 'Gold' },
-  previousTier: { id: 'silver', name: 'Silver' },
-  direction: 'up',
-  reason: 'earned',
   qualifyingPoints: 1_250,
   balances: [
     { currency: 'permanent', active: 5_400, pending: 300 },
     { currency: 'temporary', active: 0, pending: 40 },
   ],
   customTiers: ['employee', 'vip'],
-  expiresAt: null,
-  deadline: null,
-  pointsNeeded: null,
-};
+});
 
 describe('loyaltyField', () => {
   it.each([

@@ -1,55 +1,17 @@
 import { type ConnectorEvent } from '@loyalty/domain';
-import { type VoucherifyDestination, voucherifyDestinationSchema } from '../destinations/destination-config';
-import { type DeliveryItem } from './vendor-adapter';
+import { NOW, deliveryItem, tierUpEvent, voucherifyConfig as destination, voucherifyCredentials as credentials } from '../test/adapter-fixtures';
 import { VoucherifyAdapter } from './voucherify.adapter';
 
-const credentials = { baseUrl: 'https://api.voucherify.test/', appId: 'app-id-1', appToken: 'app-token-1' };
-
-function destination(overrides: Record<string, unknown> = {}): VoucherifyDestination {
-  return voucherifyDestinationSchema.parse({
-    name: 'demo-voucherify',
-    tenantId: 'demo',
-    type: 'voucherify',
-    baseUrl: credentials.baseUrl,
-    appId: { env: 'VOUCHERIFY_APP_ID' },
-    appToken: { env: 'VOUCHERIFY_APP_TOKEN' },
-    events: ['tier_changed', 'tier_downgrade_risk'],
-    rateLimitPerSecond: 30,
-    ...overrides,
-  });
-}
 const mapped = {
   eventNames: { tier_changed: 'loyalty_tier_changed' },
   eventProperties: { tier_id: 'tier.id', direction: 'direction' },
   attributes: { loyalty_tier: 'tier.name', loyalty_points_permanent: 'balance.permanent.active' },
 };
 
-function publicEvent(eventId: string, o: Partial<ConnectorEvent> = {}): ConnectorEvent {
-  return {
-    eventId,
-    type: 'tier_changed',
-    tenantId: 'demo',
-    memberId: 'm-1',
-    occurredAt: '2026-11-22T10:00:00.000Z',
-    recordedAt: '2026-11-22T10:00:01.000Z',
-    programVersion: 'v1',
-    points: null,
-    currency: null,
-    tier: { id: 'gold', name: 'Gold' },
-    previousTier: { id: 'silver', name: 'Silver' },
-    direction: 'up',
-    reason: 'earned',
-    qualifyingPoints: 1_200,
-    balances: [{ currency: 'permanent', active: 800, pending: 0 }],
-    customTiers: [],
-    expiresAt: null,
-    deadline: null,
-    pointsNeeded: null,
-    ...o,
-  };
-}
-const item = (event: ConnectorEvent, hardId = 'member-1'): DeliveryItem => ({ event, contact: { email: null, phone: null, loyaltyCardNumber: null }, hardId, deliveryId: `d-${event.eventId}` });
-const NOW = 1_767_225_600_000;
+/** A tier upgrade at a whole second, by a member with 800 permanent points and nothing pending. */
+const publicEvent = (eventId: string, o: Partial<ConnectorEvent> = {}): ConnectorEvent =>
+  tierUpEvent(eventId, { occurredAt: '2026-11-22T10:00:00.000Z', qualifyingPoints: 1_200, balances: [{ currency: 'permanent', active: 800, pending: 0 }], ...o });
+const item = (event: ConnectorEvent, hardId = 'member-1') => deliveryItem(event, hardId);
 
 describe('VoucherifyAdapter.build', () => {
   it('given an event with attributes mapped, then the customer is upserted by source_id, then the custom event is sent', () => {

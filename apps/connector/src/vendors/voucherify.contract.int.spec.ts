@@ -1,7 +1,7 @@
 import { eventually } from '@loyalty/testing';
 import { type ReceivedItem } from '@loyalty/vendor-stubs';
 import { deliverEvents } from '../delivery/deliver-events';
-import { type ContractHarness, CONTRACT_TENANT, FIRST_BACKOFF_MS, TIMER_SLACK_MS, answerHeader, retriesOf429, startContractHarness, statuses } from '../test/contract-harness';
+import { CONTRACT_TENANT, FIRST_BACKOFF_MS, TIMER_SLACK_MS, answerHeader, retriesOf429, statuses, useContractHarness } from '../test/contract-harness';
 import { interleavedEvents, pendingEvents, testMember } from '../test/public-events';
 
 const eventItems = (items: readonly ReceivedItem[]) => items.filter((i) => i.kind === 'event');
@@ -13,17 +13,7 @@ const eventItems = (items: readonly ReceivedItem[]) => items.filter((i) => i.kin
  * 401 is a dead letter without X-App-Id/X-App-Token.
  */
 describe('Voucherify contract', () => {
-  let h: ContractHarness;
-
-  beforeAll(async () => {
-    h = await startContractHarness();
-  });
-
-  afterAll(async () => {
-    await h?.close();
-  });
-
-  beforeEach(() => h.stubs.reset());
+  const h = useContractHarness();
 
   it('upserts the customer and then tracks the event (a name of the Event Schema), for several members, in order', async () => {
     const destination = h.destination('voucherify');

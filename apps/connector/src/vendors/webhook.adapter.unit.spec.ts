@@ -1,50 +1,12 @@
 import { type ConnectorEvent } from '@loyalty/domain';
-import { type WebhookDestination, webhookDestinationSchema } from '../destinations/destination-config';
-import { type DeliveryItem } from './vendor-adapter';
+import { NOW, connectorEvent, deliveryItem, webhookConfig as destination, webhookCredentials as credentials } from '../test/adapter-fixtures';
 import { WebhookAdapter } from './webhook.adapter';
 import { signWebhook } from './webhook-signature';
 
-const credentials = { url: 'https://hooks.example.test/loyalty', signingSecret: 'whsec_test_1' };
-
-function destination(): WebhookDestination {
-  return webhookDestinationSchema.parse({
-    name: 'demo-webhook',
-    tenantId: 'demo',
-    type: 'webhook',
-    url: credentials.url,
-    signingSecret: { env: 'CONNECTOR_WEBHOOK_SECRET' },
-    events: ['tier_changed', 'points_earned'],
-    rateLimitPerSecond: 200,
-  });
-}
-
-function publicEvent(eventId: string, o: Partial<ConnectorEvent> = {}): ConnectorEvent {
-  return {
-    eventId,
-    type: 'points_earned',
-    tenantId: 'demo',
-    memberId: 'm-1',
-    occurredAt: '2026-11-22T10:00:00.000Z',
-    recordedAt: '2026-11-22T10:00:01.000Z',
-    programVersion: 'v1',
-    points: 120,
-    currency: 'permanent',
-    tier: { id: 'silver', name: 'Silver' },
-    previousTier: null,
-    direction: null,
-    reason: null,
-    qualifyingPoints: 900,
-    balances: [{ currency: 'permanent', active: 700, pending: 120 }],
-    customTiers: ['vip'],
-    expiresAt: null,
-    deadline: null,
-    pointsNeeded: null,
-    ...o,
-  };
-}
+/** An event at a whole second, by a member in a custom tier. */
+const publicEvent = (eventId: string, o: Partial<ConnectorEvent> = {}): ConnectorEvent => connectorEvent(eventId, { occurredAt: '2026-11-22T10:00:00.000Z', customTiers: ['vip'], ...o });
 const contact = { email: 'ana@example.com', phone: '+4915112345678', loyaltyCardNumber: 'CARD-9' };
-const item = (event: ConnectorEvent, deliveryId: string): DeliveryItem => ({ event, contact, hardId: 'm-1', deliveryId });
-const NOW = 1_767_225_600_000;
+const item = (event: ConnectorEvent, deliveryId: string) => deliveryItem(event, 'm-1', { contact, deliveryId });
 
 describe('WebhookAdapter.build', () => {
   const adapter = new WebhookAdapter(destination(), credentials);

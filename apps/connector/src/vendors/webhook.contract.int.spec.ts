@@ -1,7 +1,7 @@
 import { eventually } from '@loyalty/testing';
 import { type ReceivedItem, verifyWebhookSignature } from '@loyalty/vendor-stubs';
 import { deliverEvents } from '../delivery/deliver-events';
-import { type Attempt, type ContractHarness, CONTRACT_TENANT, FIRST_BACKOFF_MS, TIMER_SLACK_MS, answerHeader, retriesOf429, startContractHarness, statuses } from '../test/contract-harness';
+import { type Attempt, CONTRACT_TENANT, FIRST_BACKOFF_MS, TIMER_SLACK_MS, answerHeader, retriesOf429, statuses, useContractHarness } from '../test/contract-harness';
 import { interleavedEvents, pendingEvents, testMember } from '../test/public-events';
 
 const webhookItems = (items: readonly ReceivedItem[]) => items.filter((i) => i.kind === 'webhook');
@@ -14,17 +14,7 @@ const verified = (secret: string, a: Attempt) => verifyWebhookSignature(secret, 
  * Retry-After is honoured; a refused signature is a dead letter without the signature or secret.
  */
 describe('Webhook contract', () => {
-  let h: ContractHarness;
-
-  beforeAll(async () => {
-    h = await startContractHarness();
-  });
-
-  afterAll(async () => {
-    await h?.close();
-  });
-
-  beforeEach(() => h.stubs.reset());
+  const h = useContractHarness();
 
   it('posts each event signed, with its event id and the journal\'s delivery id, for several members, in order', async () => {
     const destination = h.destination('webhook');
