@@ -161,9 +161,13 @@ async function deliverRequest(deps: DeliveryDeps, request: VendorRequest, carrie
       if (!unanswered) await journal.retrying(ids, 'the connector stopped before sending');
       return 'stopped';
     }
-    const started = deps.now();
-    const result = await deps.slots.use(() => deps.send({ ...request, headers: { ...request.headers, ...deps.adapter.authorize(request, deps.now()) } }, config.timeoutMs));
-    observer.request(config.name, (deps.now() - started) / 1000, result.ok ? String(result.response.status) : result.timedOut ? 'timeout' : 'network');
+    // Timed inside the slot: the metric is the vendor's answer time, not the wait for a slot.
+    const result = await deps.slots.use(async () => {
+      const started = deps.now();
+      const answer = await deps.send({ ...request, headers: { ...request.headers, ...deps.adapter.authorize(request, deps.now()) } }, config.timeoutMs);
+      observer.request(config.name, (deps.now() - started) / 1000, answer.ok ? String(answer.response.status) : answer.timedOut ? 'timeout' : 'network');
+      return answer;
+    });
     let verdict: Verdict;
     if (result.ok) {
       verdict = deps.adapter.interpret(request, result.response, deps.now());

@@ -49,32 +49,19 @@ export class DeliveryJournal {
   }
 
   private async writeSending(all: readonly JournalEntry[]): Promise<void> {
-    // One row per event: Postgres refuses an upsert that touches a row twice.
+    // One row per event: Postgres refuses an upsert that touches a row twice. Arrays, not one
+    // parameter per value: a coalesced write can carry thousands of events, and the wire protocol
+    // allows 65,535 parameters per statement.
     const entries = [...new Map(all.map((e) => [e.eventId, e])).values()];
-    await this.db
-      .insertInto('connector_deliveries')
-      .values(
-        entries.map((e) => ({
-          destination: this.destination,
-          event_id: e.eventId,
-          tenant_id: e.tenantId,
-          member_id: e.memberId,
-          event_type: e.eventType,
-          occurred_at: e.occurredAt,
-          partition: e.partition,
-          offset: e.offset,
-          status: 'sending' as const,
-          delivery_id: e.deliveryId,
-          attempts: 0,
-        })),
-      )
-      .onConflict((oc) =>
-        oc
-          .columns(['destination', 'event_id'])
-          .doUpdateSet({ status: 'sending', updated_at: sql`now()` })
-          .where('connector_deliveries.status', 'in', ['sending', 'retrying']),
-      )
-      .execute();
+    await sql`
+      insert into connector_deliveries (destination, event_id, tenant_id, member_id, event_type, occurred_at, partition, "offset", status, delivery_id, attempts)
+      select ${this.destination}, u.event_id, u.tenant_id, u.member_id, u.event_type, u.occurred_at, u.partition, u.offset, 'sending', u.delivery_id, 0
+      from unnest(${entries.map((e) => e.eventId)}::text[], ${entries.map((e) => e.tenantId)}::text[], ${entries.map((e) => e.memberId)}::text[],
+        ${entries.map((e) => e.eventType)}::text[], ${entries.map((e) => e.occurredAt)}::text[], ${entries.map((e) => e.partition)}::int[],
+        ${entries.map((e) => e.offset)}::bigint[], ${entries.map((e) => e.deliveryId)}::text[])
+        as u(event_id, tenant_id, member_id, event_type, occurred_at, partition, "offset", delivery_id)
+      on conflict (destination, event_id) do update set status = 'sending', updated_at = now()
+      where connector_deliveries.status in ('sending', 'retrying')`.execute(this.db);
   }
 
   async retrying(eventIds: readonly string[], reason: string): Promise<void> {
