@@ -41,7 +41,7 @@ const VENDORS: readonly Vendor[] = [
     tierChange: (i) => i.kind === 'event' && i.name === 'loyalty_tier_changed',
     show: (i) => {
       const p = props(i, 'properties');
-      return `external_id ${i.customerId} ${i.name} at ${String((i.payload as { time?: string }).time)}: ${String(p['previous_tier_id'])} -> ${String(p['tier_id'])} (${String(p['direction'])})`;
+      return `external_id ${i.customerId} ${i.name} at ${String((i.payload as { time?: string }).time)}: ${String(p['previous_tier_id'] ?? '-')} -> ${String(p['tier_id'])} (${String(p['direction'])})`;
     },
   },
   {
